@@ -1,0 +1,16 @@
+from django.urls import path
+
+from haard.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("verify/", views.verify_view, name="verify"),
+    path("enrol/", views.enrol_view, name="enrol"),
+    path("backup-codes/", views.backup_codes_view, name="backup_codes"),
+    path("security/", views.security_view, name="security"),
+    path("logout/", views.logout_view, name="logout"),
+    path("logout-everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
+    path("switch/", views.switch_membership_view, name="switch_membership"),
+]

@@ -1,0 +1,52 @@
+"""Authentication for the API: bearer tokens of partner systems, or the browser session of a
+signed-in user with a verified second factor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from haard.accounts.models import ApiToken, hash_token
+from haard.accounts.services import requires_two_factor
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "A token issued to a partner system's API client."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if not token or len(token) > 200:
+            return None
+        found = (
+            ApiToken.objects.select_related("client__user", "client__organisation")
+            .filter(key_hash=hash_token(token))
+            .first()
+        )
+        if found is None or not found.is_usable:
+            return None
+        client = found.client
+        if not client.active or not client.organisation.active or not client.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = client.user
+        request.haard_api_client = client  # type: ignore[attr-defined]
+        return client.user
+
+
+class VerifiedSessionAuth(APIKeyCookie):
+    """The browser session, only once the second factor is verified where it is required."""
+
+    param_name = "sessionid"
+    openapi_description = "The session of a signed-in user (with a verified second factor)."
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if requires_two_factor(user) and not user.is_verified():  # type: ignore[arg-type, union-attr]
+            return None
+        return user
+
+

@@ -1,0 +1,35 @@
+"""The API assembly: one NinjaAPI, routers from each domain app."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.views.generic import RedirectView
+from ninja import NinjaAPI
+
+from haard.accounts.api import router as identity_router
+from haard.api import problems
+from haard.api.auth import TokenAuth, VerifiedSessionAuth
+from haard.cases.api import router as cases_router
+from haard.registry.api import router as people_router
+
+api = NinjaAPI(
+    title="haard API",
+    version="1",
+    description=(
+        "The API of haard for partner systems and the haard interface. Every operation "
+        "applies the same need-to-know access rules and access logging as the pages. Errors "
+        "are RFC 9457 problem details."
+    ),
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+problems.install(api)
+api.add_router("/", identity_router)
+api.add_router("/people", people_router)
+api.add_router("/cases", cases_router)
+
+urlpatterns = [
+    path("v1/", api.urls),
+    path("docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
+]

@@ -1,0 +1,61 @@
+"""Writing the access log. Every view and API operation that shows personal data calls
+`log_access` once per response, in the same transaction as its reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from haard.accounts.models import Membership
+from haard.audit.models import AccessLogEntry, AccessLogSubject, Action
+
+
+def _client_address(request: Any) -> str | None:
+    from axes.helpers import get_client_ip_address
+
+    address = get_client_ip_address(request) if request is not None else None
+    return address or None
+
+
+@transaction.atomic
+def log_access(
+    *,
+    request: Any,
+    action: Action | str,
+    record_type: str,
+    record_id: str | int = "",
+    person_ids: Iterable[int] = (),
+    query: str = "",
+    reason: str = "",
+    emergency: bool = False,
+    membership: Membership | None = None,
+) -> AccessLogEntry:
+    """Append one entry for what the request's user was shown, and the people in it."""
+    from haard.accounts.selectors import acting_membership
+
+    user = request.user
+    membership = membership or acting_membership(request)
+    api_client = getattr(request, "haard_api_client", None)
+    entry = AccessLogEntry.objects.create(
+        user=user,
+        membership_id=membership.pk if membership else None,
+        organisation_name=str(membership.team.organisation) if membership else "",
+        role_name=str(membership.role) if membership else "",
+        on_behalf_of=getattr(request, "haard_on_behalf_of", None),
+        api_client_name=api_client.name if api_client else "",
+        action=str(action),
+        record_type=record_type,
+        record_id=str(record_id),
+        query=query[:200],
+        reason=reason,
+        emergency=emergency,
+        client_address=_client_address(request),
+        path=request.path[:300],
+    )
+    unique_ids = sorted(set(person_ids))
+    AccessLogSubject.objects.bulk_create(
+        [AccessLogSubject(entry=entry, person_id=pid) for pid in unique_ids]
+    )
+    return entry

@@ -1,0 +1,29 @@
+"""The relations a case creates: participants and the owning team see the case, and whoever
+sees a case sees the people in it."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from haard.accounts.access import register_relation
+from haard.accounts.models import Membership, User
+from haard.cases.models import Case, CaseMember, CaseParticipant
+
+
+def case_relation(actor: User) -> Q:
+    participating = CaseParticipant.objects.filter(user=actor, left_on__isnull=True).values(
+        "case_id"
+    )
+    own_teams = Membership.objects.filter(
+        user=actor, active=True, role__group__permissions__codename="view_cases"
+    ).values("team_id")
+    return Q(pk__in=participating) | Q(owning_team__in=own_teams)
+
+
+def people_in_visible_cases(actor: User) -> Q:
+    visible_cases = Case.objects.visible_to(actor).values("pk")
+    return Q(pk__in=CaseMember.objects.filter(case__in=visible_cases).values("person_id"))
+
+
+register_relation("cases.Case", case_relation)
+register_relation("registry.Person", people_in_visible_cases)

@@ -1,0 +1,62 @@
+"""People in the API: the same selectors and access log as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from haard.api_support import actor_of, require_scope
+from haard.audit.models import Action
+from haard.audit.services import log_access
+from haard.registry import selectors
+
+router = Router(tags=["people"])
+
+
+class PersonOut(Schema):
+    id: int
+    first_names: str
+    surname_prefix: str
+    surname: str
+    birth_date: date | None
+    gender: str
+    secret_address: bool
+    do_not_contact: bool
+
+
+@router.get("/", response=list[PersonOut], summary="Search people you may see")
+def search_people(
+    request: HttpRequest, q: str = Field(..., min_length=2, max_length=100)
+) -> list[PersonOut]:
+    require_scope(request, "people:read")
+    actor = actor_of(request)
+    people = list(selectors.search_people(actor=actor, query=q)[: selectors.SEARCH_LIMIT])
+    log_access(
+        request=request,
+        action=Action.SEARCH,
+        record_type="registry.Person",
+        query="[bsn]" if q.replace(" ", "").isdigit() else q,
+        person_ids=[p.pk for p in people],
+    )
+    return people  # type: ignore[return-value]
+
+
+@router.get("/{person_id}", response=PersonOut, summary="One person you may see")
+def get_person(request: HttpRequest, person_id: int) -> PersonOut:
+    require_scope(request, "people:read")
+    if person_id < 1:
+        raise HttpError(404, "Not found")
+    person = selectors.person_detail(actor=actor_of(request), pk=person_id)
+    if person is None:
+        raise Http404
+    log_access(
+        request=request,
+        action=Action.VIEW,
+        record_type="registry.Person",
+        record_id=person.pk,
+        person_ids=[person.pk],
+    )
+    return person  # type: ignore[return-value]

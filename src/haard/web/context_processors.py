@@ -1,0 +1,37 @@
+"""Navigation for the base layout: what the acting role may reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from haard.accounts.access import capabilities
+from haard.accounts.selectors import acting_membership, memberships_of
+
+# (capability, url name, label): a menu item is shown when the role grants the capability.
+MENU: list[tuple[str, str, Any]] = [
+    ("search_people", "registry:person_search", _("People")),
+    ("view_cases", "cases:case_list", _("Cases")),
+    ("view_access_log", "audit:log_search", _("Access log")),
+    ("review_emergency_access", "audit:emergency_review", _("Emergency access review")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
+        return {}
+    caps = capabilities(user)
+    items = [
+        {"url": reverse(name), "label": label, "current": request.path.startswith(reverse(name))}
+        for cap, name, label in MENU
+        if cap in caps
+    ]
+    return {
+        "nav_items": items,
+        "acting_membership": acting_membership(request),
+        "all_memberships": memberships_of(user=user),  # type: ignore[arg-type]
+    }

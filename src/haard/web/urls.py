@@ -1,0 +1,7 @@
+from django.urls import path
+
+from haard.web import views
+
+app_name = "web"
+
+urlpatterns = [path("", views.home, name="home")]
