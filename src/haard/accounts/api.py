@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from haard.accounts.access import capabilities
 from haard.accounts.selectors import memberships_of
-from haard.api_support import actor_of
+from haard.accounts.api_support import actor_of
 
 router = Router(tags=["identity"])
 

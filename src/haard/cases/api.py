@@ -7,7 +7,7 @@ from datetime import date
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from haard.api_support import actor_of, require_scope
+from haard.accounts.api_support import actor_of, require_scope
 from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.cases import selectors

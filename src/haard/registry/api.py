@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from haard.api_support import actor_of, require_scope
+from haard.accounts.api_support import actor_of, require_scope
 from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.registry import selectors
