@@ -41,6 +41,8 @@ def log_search(request: HttpRequest) -> HttpResponse:
         entries = selectors.search_log(actor=actor, **filters)
         page = Paginator(entries.prefetch_related("subjects"), PAGE_SIZE).get_page(request.GET.get("page"))
         shown = [s.person_id for e in page.object_list for s in e.subjects.all()]
+        if filters.get("person_id"):
+            shown.append(filters["person_id"])
         log_access(
             request=request,
             action=Action.SEARCH,

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of, require_scope
 from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.registry import selectors
+from haard.registry.validation import normalise_bsn
 
 router = Router(tags=["people"])
 
@@ -29,16 +32,51 @@ class PersonOut(Schema):
 
 @router.get("/", response=list[PersonOut], summary="Search people you may see")
 def search_people(
-    request: HttpRequest, q: str = Field(..., min_length=2, max_length=100)
+    request: HttpRequest, q: str = Query(..., min_length=2, max_length=100)
 ) -> list[PersonOut]:
     require_scope(request, "people:read")
     actor = actor_of(request)
+    if not has_capability(actor, "search_people"):
+        raise HttpError(403, "Your role does not search people region-wide.")
     people = list(selectors.search_people(actor=actor, query=q)[: selectors.SEARCH_LIMIT])
     log_access(
         request=request,
         action=Action.SEARCH,
         record_type="registry.Person",
         query="[bsn]" if q.replace(" ", "").isdigit() else q,
+        person_ids=[p.pk for p in people],
+    )
+    return people  # type: ignore[return-value]
+
+
+class PersonSearchIn(Schema):
+    """A search in the body keeps a BSN out of URLs, proxy logs and browser history."""
+
+    bsn: str | None = Field(None, max_length=20)
+    name: str | None = Field(None, min_length=2, max_length=100)
+
+
+@router.post("/search", response=list[PersonOut], summary="Search people by BSN or name")
+def search_people_by_body(request: HttpRequest, body: PersonSearchIn) -> list[PersonOut]:
+    require_scope(request, "people:read")
+    actor = actor_of(request)
+    if not has_capability(actor, "search_people"):
+        raise HttpError(403, "Your role does not search people region-wide.")
+    if body.bsn:
+        try:
+            query = normalise_bsn(body.bsn)
+        except ValidationError as exc:
+            raise HttpError(422, f"bsn: {exc.messages[0]}") from None
+    elif body.name:
+        query = body.name
+    else:
+        raise HttpError(422, "Give a bsn or a name.")
+    people = list(selectors.search_people(actor=actor, query=query)[: selectors.SEARCH_LIMIT])
+    log_access(
+        request=request,
+        action=Action.SEARCH,
+        record_type="registry.Person",
+        query="[bsn]" if body.bsn else query,
         person_ids=[p.pk for p in people],
     )
     return people  # type: ignore[return-value]

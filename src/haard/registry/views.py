@@ -27,7 +27,7 @@ def _actor(request: HttpRequest) -> User:
 @require_GET
 def person_search(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not has_capability(actor, "view_personal_data"):
+    if not has_capability(actor, "search_people"):
         raise PermissionDenied
     form = PersonSearchForm(request.GET or None)
     people = None
