@@ -48,7 +48,8 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client: Client) ->
     assert "_auth_user_id" not in client.session
 
 
-def test_wrong_code_is_refused_and_a_used_code_cannot_be_reused(client: Client) -> None:
+def test_wrong_code_is_refused_and_a_used_code_cannot_be_reused(client: Client, settings: Any) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # throttling is tested on its own below
     user = make_user("case_manager")
     device = give_totp(user)
     _password_login(client, user.username)
@@ -63,6 +64,17 @@ def test_wrong_code_is_refused_and_a_used_code_cannot_be_reused(client: Client) 
     response = other.post(reverse("accounts:verify"), {"token": code})
     assert response.status_code == 200
     assert other.get(reverse("web:home")).status_code == 302
+
+
+def test_wrong_codes_throttle_the_device(client: Client) -> None:
+    user = make_user("case_manager")
+    device = give_totp(user)
+    _password_login(client, user.username)
+    client.post(reverse("accounts:verify"), {"token": "000000" if _code(device) != "000000" else "111111"})
+    # Straight after a wrong code even the right one is refused: guessing is slowed down.
+    assert client.post(reverse("accounts:verify"), {"token": _code(device)}).status_code == 200
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
 
 
 def test_too_many_wrong_codes_sign_the_user_out(client: Client) -> None:

@@ -18,6 +18,15 @@ def memberships_of(*, user: User) -> list[Membership]:
     )
 
 
+def request_memberships(request: Any) -> list[Membership]:
+    """The signed-in user's active memberships, read once per request."""
+    if not hasattr(request, "_haard_memberships"):
+        user = getattr(request, "user", None)
+        authenticated = user is not None and user.is_authenticated
+        request._haard_memberships = memberships_of(user=user) if authenticated else []
+    return request._haard_memberships  # type: ignore[no-any-return]
+
+
 def acting_membership(request: Any) -> Membership | None:
     """The membership the user acts in now: the one chosen in the session, else the first.
 
@@ -25,10 +34,9 @@ def acting_membership(request: Any) -> Membership | None:
     """
     if hasattr(request, "_haard_membership"):
         return request._haard_membership  # type: ignore[no-any-return]
-    user = getattr(request, "user", None)
     membership: Membership | None = None
-    if user is not None and user.is_authenticated:
-        options = memberships_of(user=user)
+    options = request_memberships(request)
+    if options:
         chosen = request.session.get(SESSION_MEMBERSHIP_KEY) if hasattr(request, "session") else None
         membership = next((m for m in options if m.pk == chosen), options[0] if options else None)
     request._haard_membership = membership

@@ -71,6 +71,7 @@ def person_report(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404
     entries = audit_selectors.search_log(actor=actor, person_id=person.pk)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read before this reading is logged
     log_access(
         request=request,
         action=Action.VIEW,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.access import capabilities
-from haard.accounts.selectors import acting_membership, memberships_of
+from haard.accounts.selectors import acting_membership, request_memberships
 
 # (capability, url name, label): a menu item is shown when the role grants the capability.
 MENU: list[tuple[str, str, Any]] = [
@@ -33,5 +33,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": items,
         "acting_membership": acting_membership(request),
-        "all_memberships": memberships_of(user=user),  # type: ignore[arg-type]
+        "all_memberships": request_memberships(request),
     }

@@ -24,11 +24,12 @@ $$ LANGUAGE plpgsql;
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(CREATE_FUNCTION)
+    schema_editor.execute(CREATE_FUNCTION, params=None)
     for table in TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION haard_refuse_change();"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION haard_refuse_change();",
+            params=None,
         )
 
 
@@ -36,8 +37,8 @@ def drop_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in TABLES:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-    schema_editor.execute("DROP FUNCTION IF EXISTS haard_refuse_change();")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};", params=None)
+    schema_editor.execute("DROP FUNCTION IF EXISTS haard_refuse_change();", params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,154 @@
+"""The access model: capability and relation, participants who leave, emergency access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from haard.accounts.models import EmergencyAccess, Membership
+from haard.accounts.services import AccessRefused, grant_emergency_access, review_emergency_access
+from haard.audit.models import AccessLogEntry
+from haard.cases.models import Case, CaseParticipant
+from haard.registry.models import Person
+from tests.conftest import sign_in
+from tests.factories import TeamFactory, UserFactory, make_case, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_participant_and_owning_team_see_the_case_outsider_does_not(
+    own_case: Case, case_manager: Any, outsider: Any, team: Any
+) -> None:
+    colleague = make_user("case_manager", team=team)
+    assert list(Case.objects.visible_to(case_manager)) == [own_case]
+    assert list(Case.objects.visible_to(colleague)) == [own_case]
+    assert not Case.objects.visible_to(outsider).exists()
+    assert not Person.objects.visible_to(outsider).exists()
+    assert Person.objects.visible_to(case_manager).count() == 3
+
+
+def test_access_ends_when_a_participant_leaves(own_case: Case) -> None:
+    partner = make_user("case_manager")
+    participation = CaseParticipant.objects.create(
+        case=own_case, user=partner, organisation=partner.memberships.get().team.organisation
+    )
+    assert Case.objects.visible_to(partner).exists()
+    participation.left_on = timezone.localdate()
+    participation.save()
+    assert not Case.objects.visible_to(partner).exists()
+    assert not Person.objects.visible_to(partner).exists()
+
+
+def test_role_without_the_capability_sees_nothing_even_in_the_team(own_case: Case, team: Any) -> None:
+    policy = make_user("policy_officer", team=team)
+    assert not Case.objects.visible_to(policy).exists()
+    assert not Person.objects.visible_to(policy).exists()
+
+
+def test_inactive_membership_or_organisation_closes_access(own_case: Case, case_manager: Any, team: Any) -> None:
+    Membership.objects.filter(user=case_manager).update(active=False)
+    assert not Case.objects.visible_to(case_manager).exists()
+    Membership.objects.filter(user=case_manager).update(active=True)
+    team.organisation.active = False
+    team.organisation.save()
+    fresh = type(case_manager).objects.get(pk=case_manager.pk)
+    assert not Case.objects.visible_to(fresh).exists()
+
+
+def test_superuser_flag_alone_opens_no_personal_data(own_case: Case) -> None:
+    root = UserFactory(is_superuser=True, is_staff=True)
+    assert not Case.objects.visible_to(root).exists()
+    assert not Person.objects.visible_to(root).exists()
+
+
+def test_intake_worker_searches_the_region(own_case: Case) -> None:
+    intake = make_user("intake_worker")
+    assert Person.objects.visible_to(intake).count() == 3
+    assert not Case.objects.visible_to(intake).exists()  # reports, not cases
+
+
+def test_emergency_access_needs_a_reason_is_logged_and_reviewed(other_case: Case, case_manager: Any) -> None:
+    client = sign_in(Client(), case_manager)
+    url = reverse("cases:case_detail", args=[other_case.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(reverse("cases:emergency_access"), {"reference": other_case.reference, "reason": "kort"})
+    assert response.status_code == 200
+    assert not EmergencyAccess.objects.exists()
+    response = client.post(
+        reverse("cases:emergency_access"),
+        {"reference": other_case.reference, "reason": "Acute melding buiten kantoortijd, politie ter plaatse"},
+    )
+    assert response["Location"] == url
+    assert client.get(url).status_code == 200
+    entry = AccessLogEntry.objects.latest("id")
+    assert entry.emergency
+    assert "politie ter plaatse" in entry.reason
+
+    privacy = make_user("privacy_officer")
+    review_page = sign_in(Client(), privacy).get(reverse("audit:emergency_review"))
+    assert other_case.reference not in review_page.content.decode()  # id only, no case content
+    assert len(review_page.context["grants"]) == 1
+    grant = EmergencyAccess.objects.get()
+    review_emergency_access(actor=privacy, grant=grant, justified=True, note="Terecht")
+    grant.refresh_from_db()
+    assert grant.outcome == EmergencyAccess.Outcome.JUSTIFIED
+    with pytest.raises(AccessRefused):
+        review_emergency_access(actor=privacy, grant=grant, justified=False, note="")
+
+
+def test_emergency_access_expires(other_case: Case, case_manager: Any) -> None:
+    grant_emergency_access(
+        actor=case_manager, membership=None, model_label="cases.Case", object_id=other_case.pk, reason="Acute dreiging"
+    )
+    assert Case.objects.visible_to(case_manager).filter(pk=other_case.pk).exists()
+    EmergencyAccess.objects.update(expires_at=timezone.now())
+    assert not Case.objects.visible_to(case_manager).filter(pk=other_case.pk).exists()
+
+
+def test_roles_without_break_glass_cannot_request_it(other_case: Case) -> None:
+    professional = make_user("professional")
+    with pytest.raises(AccessRefused):
+        grant_emergency_access(
+            actor=professional, membership=None, model_label="cases.Case", object_id=other_case.pk, reason="x" * 20
+        )
+    assert sign_in(Client(), professional).get(reverse("cases:emergency_access")).status_code == 403
+
+
+def test_nobody_reviews_their_own_emergency_access(other_case: Case) -> None:
+    officer = make_user("privacy_officer")
+    Membership.objects.create(user=officer, team=TeamFactory(), role=make_user("case_manager").memberships.get().role)
+    grant = grant_emergency_access(
+        actor=officer, membership=None, model_label="cases.Case", object_id=other_case.pk, reason="Acute dreiging"
+    )
+    with pytest.raises(AccessRefused):
+        review_emergency_access(actor=officer, grant=grant, justified=True, note="")
+
+
+def test_unknown_reference_is_a_field_error(case_manager: Any) -> None:
+    response = sign_in(Client(), case_manager).post(
+        reverse("cases:emergency_access"), {"reference": "NOPE", "reason": "Acute dreiging voor het kind"}
+    )
+    assert response.status_code == 200
+    assert "reference" in response.context["form"].errors
+    assert not EmergencyAccess.objects.exists()
+
+
+def test_list_and_detail_queries_do_not_grow_with_the_data(
+    team: Any, case_manager: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = sign_in(Client(), case_manager)
+    make_case(team=team, people=2)
+    client.get(reverse("cases:case_list"))
+    with django_assert_max_num_queries(14) as small:
+        client.get(reverse("cases:case_list"))
+    for _ in range(10):
+        make_case(team=team, people=4)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("cases:case_list"))
+    case = make_case(team=team, people=8)
+    with django_assert_max_num_queries(18):
+        client.get(reverse("cases:case_detail", args=[case.pk]))
