@@ -77,7 +77,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
-def make_user(role_key: str | None, *, team: Team | None = None, username: str | None = None, **fields: object) -> User:
+def make_user(
+    role_key: str | None, *, team: Team | None = None, username: str | None = None, **fields: object
+) -> User:
     """A user holding `role_key` in `team` (a new team when omitted); no role when None."""
     kwargs = {"username": username} if username else {}
     user = UserFactory(**kwargs, **fields)
@@ -117,7 +119,9 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     address = factory.SubFactory(AddressFactory)
 
 
-def make_case(*, team: Team, people: int = 2, participants: list[User] | None = None, reference: str | None = None) -> Case:
+def make_case(
+    *, team: Team, people: int = 2, participants: list[User] | None = None, reference: str | None = None
+) -> Case:
     """A case owned by `team` with a household of `people` and optional participants."""
     household = HouseholdFactory()
     municipality = household.address.municipality
@@ -130,8 +134,12 @@ def make_case(*, team: Team, people: int = 2, participants: list[User] | None = 
     )
     for index in range(people):
         person = PersonFactory()
-        HouseholdMember.objects.create(household=household, person=person, role="parent" if index < 2 else "child")
+        HouseholdMember.objects.create(
+            household=household, person=person, role="parent" if index < 2 else "child"
+        )
         CaseMember.objects.create(case=case, person=person, role="victim" if index == 0 else "child")
     for user in participants or []:
-        CaseParticipant.objects.create(case=case, user=user, organisation=user.memberships.first().team.organisation)
+        CaseParticipant.objects.create(
+            case=case, user=user, organisation=user.memberships.first().team.organisation
+        )
     return case

@@ -22,7 +22,7 @@ DEBUG = env_bool("HAARD_DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ConfigError("HAARD_DEBUG cannot be on when HAARD_ENV=production.")
 
-_DEMO_SECRET = "haard-demo-only-not-for-production-9f4c1e7a2b"
+_DEMO_SECRET = "haard-demo-only-not-for-production-9f4c1e7a2b"  # noqa: S105 (refused in production)
 SECRET_KEY = env_str("HAARD_SECRET_KEY", "" if PRODUCTION else _DEMO_SECRET)
 ALLOWED_HOSTS = env_list("HAARD_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION:
@@ -43,9 +43,7 @@ HAARD_FIELD_ENCRYPTION_KEY = env_str(
 )
 HAARD_BSN_HASH_KEY = env_str("HAARD_BSN_HASH_KEY", "" if PRODUCTION else _derived_key("bsn-hash"))
 if PRODUCTION and (len(HAARD_FIELD_ENCRYPTION_KEY) < 32 or len(HAARD_BSN_HASH_KEY) < 32):
-    raise ConfigError(
-        "HAARD_FIELD_ENCRYPTION_KEY and HAARD_BSN_HASH_KEY must each be set (32+ characters)."
-    )
+    raise ConfigError("HAARD_FIELD_ENCRYPTION_KEY and HAARD_BSN_HASH_KEY must each be set (32+ characters).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

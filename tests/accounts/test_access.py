@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haard.accounts.models import EmergencyAccess, Membership
-from haard.accounts.services import AccessRefused, grant_emergency_access, review_emergency_access
+from haard.accounts.services import AccessRefusedError, grant_emergency_access, review_emergency_access
 from haard.audit.models import AccessLogEntry
 from haard.cases.models import Case, CaseParticipant
 from haard.registry.models import Person
@@ -49,7 +49,9 @@ def test_role_without_the_capability_sees_nothing_even_in_the_team(own_case: Cas
     assert not Person.objects.visible_to(policy).exists()
 
 
-def test_inactive_membership_or_organisation_closes_access(own_case: Case, case_manager: Any, team: Any) -> None:
+def test_inactive_membership_or_organisation_closes_access(
+    own_case: Case, case_manager: Any, team: Any
+) -> None:
     Membership.objects.filter(user=case_manager).update(active=False)
     assert not Case.objects.visible_to(case_manager).exists()
     Membership.objects.filter(user=case_manager).update(active=True)
@@ -75,12 +77,17 @@ def test_emergency_access_needs_a_reason_is_logged_and_reviewed(other_case: Case
     client = sign_in(Client(), case_manager)
     url = reverse("cases:case_detail", args=[other_case.pk])
     assert client.get(url).status_code == 404
-    response = client.post(reverse("cases:emergency_access"), {"reference": other_case.reference, "reason": "kort"})
+    response = client.post(
+        reverse("cases:emergency_access"), {"reference": other_case.reference, "reason": "kort"}
+    )
     assert response.status_code == 200
     assert not EmergencyAccess.objects.exists()
     response = client.post(
         reverse("cases:emergency_access"),
-        {"reference": other_case.reference, "reason": "Acute melding buiten kantoortijd, politie ter plaatse"},
+        {
+            "reference": other_case.reference,
+            "reason": "Acute melding buiten kantoortijd, politie ter plaatse",
+        },
     )
     assert response["Location"] == url
     assert client.get(url).status_code == 200
@@ -96,13 +103,17 @@ def test_emergency_access_needs_a_reason_is_logged_and_reviewed(other_case: Case
     review_emergency_access(actor=privacy, grant=grant, justified=True, note="Terecht")
     grant.refresh_from_db()
     assert grant.outcome == EmergencyAccess.Outcome.JUSTIFIED
-    with pytest.raises(AccessRefused):
+    with pytest.raises(AccessRefusedError):
         review_emergency_access(actor=privacy, grant=grant, justified=False, note="")
 
 
 def test_emergency_access_expires(other_case: Case, case_manager: Any) -> None:
     grant_emergency_access(
-        actor=case_manager, membership=None, model_label="cases.Case", object_id=other_case.pk, reason="Acute dreiging"
+        actor=case_manager,
+        membership=None,
+        model_label="cases.Case",
+        object_id=other_case.pk,
+        reason="Acute dreiging",
     )
     assert Case.objects.visible_to(case_manager).filter(pk=other_case.pk).exists()
     EmergencyAccess.objects.update(expires_at=timezone.now())
@@ -111,20 +122,30 @@ def test_emergency_access_expires(other_case: Case, case_manager: Any) -> None:
 
 def test_roles_without_break_glass_cannot_request_it(other_case: Case) -> None:
     professional = make_user("professional")
-    with pytest.raises(AccessRefused):
+    with pytest.raises(AccessRefusedError):
         grant_emergency_access(
-            actor=professional, membership=None, model_label="cases.Case", object_id=other_case.pk, reason="x" * 20
+            actor=professional,
+            membership=None,
+            model_label="cases.Case",
+            object_id=other_case.pk,
+            reason="x" * 20,
         )
     assert sign_in(Client(), professional).get(reverse("cases:emergency_access")).status_code == 403
 
 
 def test_nobody_reviews_their_own_emergency_access(other_case: Case) -> None:
     officer = make_user("privacy_officer")
-    Membership.objects.create(user=officer, team=TeamFactory(), role=make_user("case_manager").memberships.get().role)
-    grant = grant_emergency_access(
-        actor=officer, membership=None, model_label="cases.Case", object_id=other_case.pk, reason="Acute dreiging"
+    Membership.objects.create(
+        user=officer, team=TeamFactory(), role=make_user("case_manager").memberships.get().role
     )
-    with pytest.raises(AccessRefused):
+    grant = grant_emergency_access(
+        actor=officer,
+        membership=None,
+        model_label="cases.Case",
+        object_id=other_case.pk,
+        reason="Acute dreiging",
+    )
+    with pytest.raises(AccessRefusedError):
         review_emergency_access(actor=officer, grant=grant, justified=True, note="")
 
 

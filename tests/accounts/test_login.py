@@ -53,7 +53,9 @@ def test_wrong_code_is_refused_and_a_used_code_cannot_be_reused(client: Client, 
     user = make_user("case_manager")
     device = give_totp(user)
     _password_login(client, user.username)
-    response = client.post(reverse("accounts:verify"), {"token": "000000" if _code(device) != "000000" else "111111"})
+    response = client.post(
+        reverse("accounts:verify"), {"token": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert response.status_code == 200
     assert "niet juist" in response.content.decode()
     code = _code(device)
@@ -154,7 +156,9 @@ def test_logout_needs_post(signed_in: Any) -> None:
 
 def test_tampered_session_cookie_is_treated_as_signed_out(signed_in: Any, settings: Any) -> None:
     client = signed_in(make_user("case_manager"))
-    client.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value[:-4] + "abcd"
+    client.cookies[settings.SESSION_COOKIE_NAME] = (
+        client.cookies[settings.SESSION_COOKIE_NAME].value[:-4] + "abcd"
+    )
     response = client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -195,6 +199,7 @@ def test_staff_must_verify_before_admin(client: Client) -> None:
 def test_open_redirect_after_login_is_refused(client: Client) -> None:
     user = make_user("policy_officer")
     response = client.post(
-        reverse("accounts:login") + "?next=https://evil.example/", {"username": user.username, "password": TEST_PASSWORD}
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"username": user.username, "password": TEST_PASSWORD},
     )
     assert response["Location"] == reverse("web:home")

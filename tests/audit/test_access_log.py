@@ -24,7 +24,9 @@ def logged_view(own_case: Case, case_manager: Any) -> AccessLogEntry:
     return AccessLogEntry.objects.get()
 
 
-def test_entry_records_who_what_when_and_where(logged_view: AccessLogEntry, case_manager: Any, own_case: Case) -> None:
+def test_entry_records_who_what_when_and_where(
+    logged_view: AccessLogEntry, case_manager: Any, own_case: Case
+) -> None:
     entry = logged_view
     assert entry.user == case_manager
     assert entry.action == "view"
@@ -66,14 +68,22 @@ def test_application_refuses_change_and_delete(logged_view: AccessLogEntry) -> N
     ],
 )
 def test_database_refuses_update_and_delete(logged_view: AccessLogEntry, statement: str) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement)
     assert AccessLogEntry.objects.filter(pk=logged_view.pk, reason="").exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL only")
 def test_database_refuses_truncate_outside_the_test_runner(logged_view: AccessLogEntry) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL haard.allow_log_truncate = 'off'")
         cursor.execute("TRUNCATE audit_accesslogsubject, audit_accesslogentry")
@@ -118,7 +128,9 @@ def test_reading_the_log_needs_the_second_factor(logged_view: AccessLogEntry) ->
     assert response["Location"] == reverse("accounts:verify")
 
 
-def test_other_roles_cannot_read_the_log(logged_view: AccessLogEntry, case_manager: Any, outsider: Any) -> None:
+def test_other_roles_cannot_read_the_log(
+    logged_view: AccessLogEntry, case_manager: Any, outsider: Any
+) -> None:
     for user in (case_manager, outsider, make_user("administrator", is_staff=True)):
         client = sign_in(Client(), user)
         assert client.get(reverse("audit:log_search"), {"go": 1}).status_code == 403

@@ -25,7 +25,10 @@ def test_values_are_converted() -> None:
         (lambda: env_int("HAARD_N", 1, minimum=1, env={"HAARD_N": "0"}), "HAARD_N must be at least 1"),
         (lambda: env_int("HAARD_N", 1, maximum=5, env={"HAARD_N": "9"}), "HAARD_N must be at most 5"),
         (lambda: env_bool("HAARD_B", False, env={"HAARD_B": "maybe"}), "HAARD_B must be one of"),
-        (lambda: env_choice("HAARD_ENV", "a", ("a", "b"), env={"HAARD_ENV": "c"}), "HAARD_ENV must be one of a, b"),
+        (
+            lambda: env_choice("HAARD_ENV", "a", ("a", "b"), env={"HAARD_ENV": "c"}),
+            "HAARD_ENV must be one of a, b",
+        ),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(call, message) -> None:

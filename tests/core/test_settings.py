@@ -11,12 +11,22 @@ BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("HAARD_", "
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "import haard.settings as s; print(s.SESSION_COOKIE_SECURE if hasattr(s, 'SESSION_COOKIE_SECURE') else False, s.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import haard.settings",
+        ],
         env={**BASE_ENV, **env},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+PRINT_SECURITY = (
+    "import haard.settings as s; "
+    "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+)
 
 
 def test_demo_settings_need_nothing() -> None:
@@ -54,7 +64,11 @@ def test_production_turns_on_secure_cookies_and_hsts() -> None:
         "HAARD_BSN_HASH_KEY": "h" * 40,
     }
     result = subprocess.run(
-        [sys.executable, "-c", "import haard.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"],
+        [
+            sys.executable,
+            "-c",
+            PRINT_SECURITY,
+        ],
         env={**BASE_ENV, **env},
         capture_output=True,
         text=True,

@@ -86,7 +86,9 @@ PAGES: dict[str, Spec] = {
         lambda w: reverse("registry:person_access_report", args=[w.person.pk]), lambda w: w.privacy
     ),
     "cases:case_list": Spec(lambda w: reverse("cases:case_list"), lambda w: w.case_manager, kind="list"),
-    "cases:case_detail": Spec(lambda w: reverse("cases:case_detail", args=[w.case.pk]), lambda w: w.case_manager),
+    "cases:case_detail": Spec(
+        lambda w: reverse("cases:case_detail", args=[w.case.pk]), lambda w: w.case_manager
+    ),
     "audit:log_search": Spec(
         lambda w: reverse("audit:log_search") + f"?go=1&person_id={w.person.pk}", lambda w: w.privacy
     ),
@@ -95,10 +97,16 @@ PAGES: dict[str, Spec] = {
 
 API: dict[tuple[str, str], Spec] = {
     ("GET", "/api/v1/people/"): Spec(lambda w: f"/api/v1/people/?q={w.person.surname}", lambda w: w.intake),
-    ("POST", "/api/v1/people/search"): Spec(lambda w: "/api/v1/people/search", lambda w: w.intake, kind="list"),
-    ("GET", "/api/v1/people/{person_id}"): Spec(lambda w: f"/api/v1/people/{w.person.pk}", lambda w: w.case_manager),
+    ("POST", "/api/v1/people/search"): Spec(
+        lambda w: "/api/v1/people/search", lambda w: w.intake, kind="list"
+    ),
+    ("GET", "/api/v1/people/{person_id}"): Spec(
+        lambda w: f"/api/v1/people/{w.person.pk}", lambda w: w.case_manager
+    ),
     ("GET", "/api/v1/cases/"): Spec(lambda w: "/api/v1/cases/", lambda w: w.case_manager, kind="list"),
-    ("GET", "/api/v1/cases/{case_id}"): Spec(lambda w: f"/api/v1/cases/{w.case.pk}", lambda w: w.case_manager),
+    ("GET", "/api/v1/cases/{case_id}"): Spec(
+        lambda w: f"/api/v1/cases/{w.case.pk}", lambda w: w.case_manager
+    ),
 }
 
 
@@ -111,7 +119,9 @@ def _named_patterns(resolver: URLResolver | None = None, namespace: str = "") ->
                 continue  # walked per operation below
             names.extend(_named_patterns(entry, inner))
         elif isinstance(entry, URLPattern):
-            names.append(f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>")
+            names.append(
+                f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>"
+            )
     return names
 
 
@@ -188,7 +198,9 @@ def test_api_operation_refuses_anonymous_and_outsider_and_logs_the_allowed(
         assert world.person.surname not in outsider.content.decode()
     assert not AccessLogEntry.objects.filter(user=world.outsider, subjects__isnull=False).exists()
 
-    allowed = sign_in(Client(), spec.allowed(world)).generic(method, url, body, content_type="application/json")
+    allowed = sign_in(Client(), spec.allowed(world)).generic(
+        method, url, body, content_type="application/json"
+    )
     assert allowed.status_code == 200, allowed.content
     entry = AccessLogEntry.objects.filter(user=spec.allowed(world)).latest("id")
     assert world.person.pk in set(entry.subjects.values_list("person_id", flat=True))

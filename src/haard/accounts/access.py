@@ -51,9 +51,9 @@ def capabilities(actor: Any) -> frozenset[str]:
         from haard.accounts.models import Membership
 
         cached = frozenset(
-            Membership.objects.filter(
-                user=actor, active=True, team__organisation__active=True
-            ).values_list("role__group__permissions__codename", flat=True)
+            Membership.objects.filter(user=actor, active=True, team__organisation__active=True).values_list(
+                "role__group__permissions__codename", flat=True
+            )
         ) - {None}
         actor._haard_capabilities = cached
     return cached

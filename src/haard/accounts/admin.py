@@ -79,8 +79,8 @@ class RoleAdmin(admin.ModelAdmin):
 class ApiTokenInline(admin.TabularInline):
     model = ApiToken
     extra = 0
-    fields = ["prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
-    readonly_fields = fields
+    fields = ("prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+    readonly_fields = ("prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from haard.accounts.access import capabilities
-from haard.accounts.selectors import memberships_of
 from haard.accounts.api_support import actor_of
+from haard.accounts.selectors import memberships_of
 
 router = Router(tags=["identity"])
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from haard.accounts.services import requires_two_factor
+from haard.accounts.services import is_verified, requires_two_factor
 
 # Pages a signed-in user without a verified second factor may still reach.
 _OPEN_PREFIXES = ("/static/", "/i18n/", "/api/")
@@ -23,10 +23,10 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not is_verified(user)
             and not request.path.startswith(_OPEN_PREFIXES)
             and not request.path.startswith(reverse("accounts:login"))
-            and requires_two_factor(user)  # type: ignore[arg-type]
+            and requires_two_factor(user)
         ):
             allowed = {
                 reverse("accounts:verify"),
@@ -49,6 +49,6 @@ class AdminGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/admin/"):
             user = request.user
-            if not (user.is_authenticated and user.is_staff and user.is_verified()):  # type: ignore[union-attr]
+            if not (user.is_authenticated and user.is_staff and is_verified(user)):
                 raise Http404
         return self.get_response(request)

@@ -61,9 +61,7 @@ class Team(TimeStampedModel):
         verbose_name = _("team")
         verbose_name_plural = _("teams")
         ordering = ["organisation__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")]
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.name}"
@@ -117,8 +115,8 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     def get_session_auth_hash(self) -> str:
         base = super().get_session_auth_hash()
@@ -149,9 +147,7 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["team__organisation__name", "team__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "team", "role"], name="membership_unique_user_team_role"
-            )
+            models.UniqueConstraint(fields=["user", "team", "role"], name="membership_unique_user_team_role")
         ]
 
     def __str__(self) -> str:
@@ -169,9 +165,7 @@ class ApiClient(TimeStampedModel):
     the same need-to-know access as a person) and only within its scopes."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="api_clients"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_clients")
     user = models.OneToOneField(
         User, on_delete=models.PROTECT, related_name="api_client", verbose_name=_("acting user")
     )
@@ -235,9 +229,7 @@ class EmergencyAccess(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
-    reviewed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 

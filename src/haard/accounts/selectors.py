@@ -23,8 +23,8 @@ def request_memberships(request: Any) -> list[Membership]:
     if not hasattr(request, "_haard_memberships"):
         user = getattr(request, "user", None)
         authenticated = user is not None and user.is_authenticated
-        request._haard_memberships = memberships_of(user=user) if authenticated else []
-    return request._haard_memberships  # type: ignore[no-any-return]
+        request._haard_memberships = memberships_of(user=user) if authenticated else []  # type: ignore[arg-type]
+    return request._haard_memberships
 
 
 def acting_membership(request: Any) -> Membership | None:
@@ -33,7 +33,7 @@ def acting_membership(request: Any) -> Membership | None:
     Cached on the request so that a page costs one query for it.
     """
     if hasattr(request, "_haard_membership"):
-        return request._haard_membership  # type: ignore[no-any-return]
+        return request._haard_membership
     membership: Membership | None = None
     options = request_memberships(request)
     if options:

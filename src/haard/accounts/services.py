@@ -19,17 +19,21 @@ BACKUP_DEVICE_NAME = "backup"
 TOTP_DEVICE_NAME = "authenticator"
 
 
-class AccessRefused(Exception):
+class AccessRefusedError(Exception):
     """The actor may not do this."""
+
+
+def is_verified(user: object) -> bool:
+    """True when the user has passed the second factor in this session (django-otp)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
 
 
 def requires_two_factor(user: User) -> bool:
     """True for staff and for every user holding a role that sees personal data."""
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user=user, active=True, role__sees_personal_data=True
-    ).exists()
+    return Membership.objects.filter(user=user, active=True, role__sees_personal_data=True).exists()
 
 
 @transaction.atomic
@@ -40,7 +44,7 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
     administrator's act, not something a password alone may do.
     """
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise AccessRefused("An authenticator is already set up for this account.")
+        raise AccessRefusedError("An authenticator is already set up for this account.")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -50,9 +54,7 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
 @transaction.atomic
 def confirm_totp_enrolment(*, user: User, token: str) -> TOTPDevice | None:
     """Confirm the pending authenticator with a code from it; None when the code is wrong."""
-    device = (
-        TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-    )
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token):
         return None
     device.confirmed = True
@@ -83,7 +85,7 @@ def logout_everywhere(*, user: User) -> None:
 def reset_second_factor(*, actor: User, user: User) -> None:
     """An administrator removes a user's authenticator and backup codes (lost phone)."""
     if not has_capability(actor, "administer"):
-        raise AccessRefused("Only an administrator may reset a second factor.")
+        raise AccessRefusedError("Only an administrator may reset a second factor.")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     logout_everywhere(user=user)
@@ -122,7 +124,7 @@ def grant_emergency_access(
     """Give the actor short-lived access outside a relation. Requires the break-glass
     capability and a stated reason; every grant goes onto the review list."""
     if not has_capability(actor, "break_glass"):
-        raise AccessRefused("Your role does not allow emergency access.")
+        raise AccessRefusedError("Your role does not allow emergency access.")
     reason = reason.strip()
     if len(reason) < 10:
         raise ValueError("reason")
@@ -142,15 +144,13 @@ def review_emergency_access(
 ) -> EmergencyAccess:
     """The privacy officer records whether an emergency access was justified."""
     if not has_capability(actor, "review_emergency_access"):
-        raise AccessRefused("Only a privacy officer may review emergency access.")
+        raise AccessRefusedError("Only a privacy officer may review emergency access.")
     if grant.user_id == actor.pk:
-        raise AccessRefused("Nobody reviews their own emergency access.")
+        raise AccessRefusedError("Nobody reviews their own emergency access.")
     locked = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
     if locked.outcome != EmergencyAccess.Outcome.PENDING:
-        raise AccessRefused("This emergency access has already been reviewed.")
-    locked.outcome = (
-        EmergencyAccess.Outcome.JUSTIFIED if justified else EmergencyAccess.Outcome.UNJUSTIFIED
-    )
+        raise AccessRefusedError("This emergency access has already been reviewed.")
+    locked.outcome = EmergencyAccess.Outcome.JUSTIFIED if justified else EmergencyAccess.Outcome.UNJUSTIFIED
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
     locked.review_note = note.strip()

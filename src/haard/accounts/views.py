@@ -57,7 +57,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             auth.login(request, user)
             if next_url:
                 request.session[_NEXT_KEY] = next_url
-            if services.requires_two_factor(user):  # type: ignore[arg-type]
+            if services.requires_two_factor(user):
                 return redirect("accounts:verify")
             return redirect(next_url or "web:home")
     return render(request, "accounts/login.html", {"form": form})
@@ -76,7 +76,7 @@ def _user(request: HttpRequest) -> User:
 @never_cache
 def verify_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.is_verified():  # type: ignore[attr-defined]
+    if services.is_verified(user):
         return redirect("web:home")
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -105,7 +105,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
         device = services.start_totp_enrolment(user=user)
-    except services.AccessRefused:
+    except services.AccessRefusedError:
         return redirect("accounts:verify")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +137,7 @@ def _base32(key: bytes) -> str:
 @require_POST
 def backup_codes_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not user.is_verified():  # type: ignore[attr-defined]
+    if not services.is_verified(user):
         return redirect("accounts:verify")
     codes = services.regenerate_backup_codes(user=user)
     return render(request, "accounts/backup_codes.html", {"codes": codes, "first_time": False})

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
 from haard.accounts.models import ApiToken, hash_token
-from haard.accounts.services import requires_two_factor
+from haard.accounts.services import is_verified, requires_two_factor
 
 
 class TokenAuth(HttpBearer):
@@ -45,8 +45,6 @@ class VerifiedSessionAuth(APIKeyCookie):
         user = request.user
         if not user.is_authenticated:
             return None
-        if requires_two_factor(user) and not user.is_verified():  # type: ignore[arg-type, union-attr]
+        if requires_two_factor(user) and not is_verified(user):
             return None
         return user
-
-

@@ -58,7 +58,9 @@ def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        return problem(request, 422, "The request does not match the schema.", errors=_clean_errors(exc.errors))
+        return problem(
+            request, 422, "The request does not match the schema.", errors=_clean_errors(exc.errors)
+        )
 
     @api.exception_handler(AuthenticationError)
     def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

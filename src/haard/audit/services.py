@@ -55,7 +55,5 @@ def log_access(
         path=request.path[:300],
     )
     unique_ids = sorted(set(person_ids))
-    AccessLogSubject.objects.bulk_create(
-        [AccessLogSubject(entry=entry, person_id=pid) for pid in unique_ids]
-    )
+    AccessLogSubject.objects.bulk_create([AccessLogSubject(entry=entry, person_id=pid) for pid in unique_ids])
     return entry

@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 
 def officer(request: HttpRequest, capability: str) -> User:
     actor: User = request.user  # type: ignore[assignment]
-    if not has_capability(actor, capability) or not actor.is_verified():  # type: ignore[attr-defined]
+    if not has_capability(actor, capability) or not account_services.is_verified(actor):
         raise PermissionDenied
     return actor
 
@@ -79,7 +79,7 @@ def emergency_review_decide(request: HttpRequest, pk: int) -> HttpResponse:
         account_services.review_emergency_access(
             actor=actor, grant=grant, justified=form.cleaned_data["justified"], note=form.cleaned_data["note"]
         )
-    except account_services.AccessRefused as exc:
+    except account_services.AccessRefusedError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Review recorded."))

@@ -42,9 +42,7 @@ class Case(TimeStampedModel):
         related_name="led_cases",
         verbose_name=_("lead organisation"),
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
-    )
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     people = models.ManyToManyField(Person, through="CaseMember", related_name="cases")
@@ -78,9 +76,7 @@ class CaseMember(models.Model):
     class Meta:
         verbose_name = _("person in case")
         verbose_name_plural = _("people in case")
-        constraints = [
-            models.UniqueConstraint(fields=["case", "person", "role"], name="case_member_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "person", "role"], name="case_member_unique")]
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.case_id}"

@@ -11,9 +11,7 @@ from haard.cases.models import Case, CaseMember, CaseParticipant
 
 
 def case_relation(actor: User) -> Q:
-    participating = CaseParticipant.objects.filter(user=actor, left_on__isnull=True).values(
-        "case_id"
-    )
+    participating = CaseParticipant.objects.filter(user=actor, left_on__isnull=True).values("case_id")
     own_teams = Membership.objects.filter(
         user=actor, active=True, role__group__permissions__codename="view_cases"
     ).values("team_id")

@@ -19,9 +19,7 @@ def case_counts(*, actor: User) -> dict[str, int]:
 
 def case_list(*, actor: User, status: str = "") -> QuerySet[Case]:
     """Visible cases with what the list shows, in a fixed number of queries."""
-    cases = Case.objects.visible_to(actor).select_related(
-        "household", "municipality", "lead_organisation"
-    )
+    cases = Case.objects.visible_to(actor).select_related("household", "municipality", "lead_organisation")
     if status:
         cases = cases.filter(status=status)
     return cases.prefetch_related(
@@ -33,7 +31,9 @@ def case_detail(*, actor: User, pk: int) -> Case | None:
     """One visible case with its people and participants, or None."""
     return (
         Case.objects.visible_to(actor)
-        .select_related("household__address", "municipality", "owning_team__organisation", "lead_organisation")
+        .select_related(
+            "household__address", "municipality", "owning_team__organisation", "lead_organisation"
+        )
         .prefetch_related(
             Prefetch("members", queryset=CaseMember.objects.select_related("person").order_by("role")),
             Prefetch(

@@ -47,9 +47,7 @@ class Municipality(models.Model):
 
 
 class District(models.Model):
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="districts"
-    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="districts")
     code = models.CharField(
         _("CBS code"),
         max_length=8,
@@ -73,9 +71,7 @@ class Neighbourhood(models.Model):
         _("CBS code"),
         max_length=10,
         unique=True,
-        validators=[
-            RegexValidator(r"^BU\d{8}$", _("A neighbourhood code looks like BU01180101."))
-        ],
+        validators=[RegexValidator(r"^BU\d{8}$", _("A neighbourhood code looks like BU01180101."))],
     )
     name = models.CharField(_("name"), max_length=120)
     population = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)

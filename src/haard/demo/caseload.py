@@ -60,9 +60,7 @@ def _case_members(
 
 
 def _status_and_dates(rng: random.Random, today: date) -> tuple[str, date, date | None]:
-    status = rng.choices(
-        (CaseStatus.OPEN, CaseStatus.MONITORING, CaseStatus.CLOSED), weights=(50, 20, 30)
-    )[0]
+    status = rng.choices((CaseStatus.OPEN, CaseStatus.MONITORING, CaseStatus.CLOSED), weights=(50, 20, 30))[0]
     if status == CaseStatus.OPEN:
         return status.value, today - timedelta(days=rng.randint(0, 400)), None
     if status == CaseStatus.MONITORING:
@@ -124,9 +122,7 @@ def plan_cases(
     for household_index in unused[: max(0, count - len(drafts))]:
         drafts.append(draft(household_index, *_status_and_dates(rng, today)))
 
-    return _with_case_manager(
-        rng, _numbered(drafts), case_manager_municipality=case_manager_municipality
-    )
+    return _with_case_manager(rng, _numbered(drafts), case_manager_municipality=case_manager_municipality)
 
 
 def _numbered(drafts: list[CasePlan]) -> list[CasePlan]:
@@ -149,8 +145,7 @@ def _with_case_manager(
     elsewhere = [
         i
         for i in active
-        if cases[i].municipality_code != case_manager_municipality
-        and cases[i].owner == OWNER_VEILIG_THUIS
+        if cases[i].municipality_code != case_manager_municipality and cases[i].owner == OWNER_VEILIG_THUIS
     ]
     picked = set(rng.sample(own, min(len(own), _CASE_MANAGER_OWN_MUNICIPALITY)))
     picked |= set(rng.sample(elsewhere, min(len(elsewhere), _CASE_MANAGER_ELSEWHERE)))

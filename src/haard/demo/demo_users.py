@@ -49,9 +49,7 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
     DemoUserSpec("beleid", "Bas", "Verkerk", "policy_officer", orgs.SLOT_POLICY),
     DemoUserSpec("privacy", "Petra", "Wachters", "privacy_officer", orgs.SLOT_VT_PRIVACY),
     DemoUserSpec("beheer", "Hans", "Kolkman", "administrator", orgs.SLOT_VT_ADMIN, is_staff=True),
-    DemoUserSpec(
-        "buitenstaander", "Olaf", "Buitenhuis", "case_manager", orgs.SLOT_SOCIAL_OUTSIDER
-    ),
+    DemoUserSpec("buitenstaander", "Olaf", "Buitenhuis", "case_manager", orgs.SLOT_SOCIAL_OUTSIDER),
 )
 DEMO_USERNAMES: tuple[str, ...] = tuple(spec.username for spec in DEMO_USERS)
 CASE_MANAGER_USERNAME = "regisseur"
@@ -132,9 +130,7 @@ def create_demo_users(*, organisations: orgs.DemoOrganisations, seed: int) -> li
 def describe_demo_accounts() -> list[DemoAccountStatus]:
     """The demo accounts present in the database, in the order of DEMO_USERS, with their
     current authenticator code and the backup codes not yet used."""
-    users = {
-        u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)
-    }
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
     statuses: list[DemoAccountStatus] = []
     for spec in DEMO_USERS:
         user = users.get(spec.username)
@@ -147,9 +143,9 @@ def describe_demo_accounts() -> list[DemoAccountStatus]:
         )
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         codes = tuple(
-            StaticToken.objects.filter(
-                device__user=user, device__name=BACKUP_DEVICE_NAME
-            ).order_by("pk").values_list("token", flat=True)
+            StaticToken.objects.filter(device__user=user, device__name=BACKUP_DEVICE_NAME)
+            .order_by("pk")
+            .values_list("token", flat=True)
         )
         role_key = membership.role.key if membership else spec.role_key
         statuses.append(

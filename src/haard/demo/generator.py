@@ -76,9 +76,7 @@ class DemoSummary:
     def counts(self) -> dict[str, int]:
         """The counts by name, for printing."""
         return {
-            name: value
-            for name, value in vars(self).items()
-            if isinstance(value, int) and name != "seed"
+            name: value for name, value in vars(self).items() if isinstance(value, int) and name != "seed"
         }
 
 
@@ -99,9 +97,7 @@ def _insert(model: type[_M], objects: Sequence[_M], *, history: bool = True) -> 
             raise DemoRegionError("This database does not return keys from a bulk insert.")
         if history:
             history_manager: Any = model.history  # type: ignore[attr-defined]
-            history_manager.bulk_history_create(
-                chunk, default_change_reason=HISTORY_REASON, default_date=now
-            )
+            history_manager.bulk_history_create(chunk, default_change_reason=HISTORY_REASON, default_date=now)
     return objects
 
 
@@ -174,9 +170,7 @@ def _write_registry(plan: RegionPlan, ids: dict[str, int]) -> tuple[list[int], l
             person.set_bsn(p.bsn)  # only sets the encrypted value and its hash
         people.append(person)
     _insert(Person, people)
-    households = [
-        Household(name=h.name, address_id=addresses[h.address_index].pk) for h in plan.households
-    ]
+    households = [Household(name=h.name, address_id=addresses[h.address_index].pk) for h in plan.households]
     _insert(Household, households)
     members = [
         HouseholdMember(household_id=household.pk, person_id=people[index].pk, role=role)
@@ -256,9 +250,7 @@ def generate_region(*, size: str = "small", seed: int = 2026, today: date | None
         )
         accounts = create_demo_users(organisations=organisations, seed=seed)
         person_ids, household_ids = _write_registry(plan, ids)
-        case_members, participants = _write_cases(
-            plan, ids, person_ids, household_ids, organisations
-        )
+        case_members, participants = _write_cases(plan, ids, person_ids, household_ids, organisations)
     geography = plan.geography
     return DemoSummary(
         size=size,

@@ -79,9 +79,7 @@ def plan_geography(*, seed: int, municipality_count: int) -> GeographyPlan:
     Depends only on seed and municipality_count, so every size of the same seed shares it.
     """
     if not 1 <= municipality_count <= len(names.MUNICIPALITY_NAMES):
-        raise ValueError(
-            f"municipality_count must be between 1 and {len(names.MUNICIPALITY_NAMES)}."
-        )
+        raise ValueError(f"municipality_count must be between 1 and {len(names.MUNICIPALITY_NAMES)}.")
     rng = random.Random(f"{seed}:geography")
     municipality_names = rng.sample(names.MUNICIPALITY_NAMES, municipality_count)
     # Each municipality gets its own hundred of postcode areas (1000–9999, never 0xxx).
@@ -114,9 +112,7 @@ def plan_geography(*, seed: int, municipality_count: int) -> GeographyPlan:
                     neighbourhoods=tuple(neighbourhoods),
                 )
             )
-        municipalities.append(
-            MunicipalityPlan(code=f"GM{digits}", name=name, districts=tuple(districts))
-        )
+        municipalities.append(MunicipalityPlan(code=f"GM{digits}", name=name, districts=tuple(districts)))
     return GeographyPlan(region_name=names.REGION_NAME, municipalities=tuple(municipalities))
 
 
@@ -152,9 +148,7 @@ def _plan_neighbourhood_addresses(
                     raise ValueError(
                         f"Neighbourhood {neighbourhood.code} ran out of postcodes; lower the size."
                     )
-                postcode = normalise_postcode(
-                    f"{neighbourhood.postcode_area}{letter_pairs[pair_index]}"
-                )
+                postcode = normalise_postcode(f"{neighbourhood.postcode_area}{letter_pairs[pair_index]}")
                 pair_index += 1
                 numbers_on_postcode = 0
             # Some buildings hold several homes: 12A and 12B, or 14-1, 14-2 and 14-3.
@@ -184,9 +178,7 @@ def _plan_neighbourhood_addresses(
     return addresses
 
 
-def plan_addresses(
-    *, seed: int, geography: GeographyPlan, counts: dict[str, int]
-) -> list[AddressPlan]:
+def plan_addresses(*, seed: int, geography: GeographyPlan, counts: dict[str, int]) -> list[AddressPlan]:
     """`counts[neighbourhood code]` addresses in each neighbourhood, on streets named once per
     municipality, with valid, unique postcode/number combinations."""
     rng = random.Random(f"{seed}:addresses")

@@ -31,19 +31,13 @@ BACKUP_CODE_COUNT = 5
 def available_test_bsns() -> list[str]:
     """Every number in the test block that passes the 11-check, in ascending order."""
     return [
-        str(number)
-        for number in range(TEST_BSN_FIRST, TEST_BSN_LAST + 1)
-        if stdnum_bsn.is_valid(str(number))
+        str(number) for number in range(TEST_BSN_FIRST, TEST_BSN_LAST + 1) if stdnum_bsn.is_valid(str(number))
     ]
 
 
 def is_test_bsn(value: str) -> bool:
     """True when `value` is a valid BSN inside the test block."""
-    return (
-        value.isdigit()
-        and TEST_BSN_FIRST <= int(value) <= TEST_BSN_LAST
-        and stdnum_bsn.is_valid(value)
-    )
+    return value.isdigit() and TEST_BSN_FIRST <= int(value) <= TEST_BSN_LAST and stdnum_bsn.is_valid(value)
 
 
 def postcode_letter_pairs() -> list[str]:

@@ -52,9 +52,7 @@ def _place_households(
     return [replace(h, address_index=free[h.neighbourhood_code].pop()) for h in households]
 
 
-def _assign_bsns(
-    rng: random.Random, people: list[PersonPlan], cases: list[CasePlan]
-) -> list[PersonPlan]:
+def _assign_bsns(rng: random.Random, people: list[PersonPlan], cases: list[CasePlan]) -> list[PersonPlan]:
     """Give each test BSN to one person: people in a case first (so a demo can look them up
     by BSN), then everyone else in order, until the test block runs out."""
     pool = available_test_bsns()
@@ -77,14 +75,10 @@ def build_plan(*, size: str, seed: int, today: date) -> RegionPlan:
         raise ValueError(f"Unknown size {size!r}; choose one of {', '.join(SIZES)}.")
     spec = SIZES[size]
     geography = plan_geography(seed=seed, municipality_count=spec.municipalities)
-    population = plan_population(
-        seed=seed, geography=geography, people_target=spec.people, today=today
-    )
+    population = plan_population(seed=seed, geography=geography, people_target=spec.people, today=today)
     counts = Counter(h.neighbourhood_code for h in population.households)
     addresses = plan_addresses(seed=seed, geography=geography, counts=dict(counts))
-    households = _place_households(
-        random.Random(f"{seed}:placement"), population.households, addresses
-    )
+    households = _place_households(random.Random(f"{seed}:placement"), population.households, addresses)
     case_manager_municipality = geography.municipalities[0].code
     cases = plan_cases(
         seed=seed,

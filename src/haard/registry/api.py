@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404, HttpRequest
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -31,9 +31,7 @@ class PersonOut(Schema):
 
 
 @router.get("/", response=list[PersonOut], summary="Search people you may see")
-def search_people(
-    request: HttpRequest, q: str = Query(..., min_length=2, max_length=100)
-) -> list[PersonOut]:
+def search_people(request: HttpRequest, q: str = Query(..., min_length=2, max_length=100)) -> list[PersonOut]:
     require_scope(request, "people:read")
     actor = actor_of(request)
     if not has_capability(actor, "search_people"):

@@ -33,8 +33,8 @@ def search_people(*, actor: User, query: str) -> QuerySet[Person]:
         return people.filter(bsn_hash=crypto.keyed_hash(bsn, purpose=BSN_HASH_PURPOSE))
     condition = Q()
     for term in query.split()[:4]:
-        condition &= Q(surname__icontains=term) | Q(first_names__icontains=term) | Q(
-            surname_prefix__iexact=term
+        condition &= (
+            Q(surname__icontains=term) | Q(first_names__icontains=term) | Q(surname_prefix__iexact=term)
         )
     return people.filter(condition).order_by("surname", "first_names")
 

@@ -35,5 +35,7 @@ def normalise_postcode(value: str) -> str:
     try:
         formatted = stdnum_postcode.validate(f"{match.group(1)}{match.group(2)}")
     except StdnumError:
-        raise ValidationError(_("This postcode does not exist in the Netherlands."), code="postcode_invalid") from None
+        raise ValidationError(
+            _("This postcode does not exist in the Netherlands."), code="postcode_invalid"
+        ) from None
     return str(formatted).replace(" ", "")

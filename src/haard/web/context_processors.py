@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.access import capabilities
 from haard.accounts.selectors import acting_membership, request_memberships
+from haard.accounts.services import is_verified
 
 # (capability, url name, label): a menu item is shown when the role grants the capability.
 MENU: list[tuple[str, str, Any]] = [
@@ -22,7 +23,7 @@ MENU: list[tuple[str, str, Any]] = [
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
+    if user is None or not user.is_authenticated or not is_verified(user):
         return {}
     caps = capabilities(user)
     items = [

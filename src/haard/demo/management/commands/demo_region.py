@@ -35,8 +35,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo region generated (size {summary.size}, seed {summary.seed}) "
-                f"in {elapsed:.1f} s."
+                f"Demo region generated (size {summary.size}, seed {summary.seed}) in {elapsed:.1f} s."
             )
         )
         counts = summary.counts()
