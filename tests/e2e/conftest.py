@@ -29,8 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Impacts that fail a test; "minor" and "moderate" findings are printed by nothing and
-# left to manual review.
+# Impacts that fail a test; "minor" and "moderate" findings are left to manual review.
 BLOCKING_IMPACTS = {"serious", "critical"}
 CSP_MARKERS = ("Content Security Policy", "Refused to")
 
@@ -98,8 +97,10 @@ def assert_accessible(page: Page) -> None:
         lines = [f"axe: {len(blocking)} serious/critical violation(s) on {page.url}"]
         for violation in blocking:
             lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-            for node in violation["nodes"]:
-                lines.append(f"    target {node['target']}: {node.get('failureSummary', '').strip()}")
+            lines.extend(
+                f"    target {node['target']}: {node.get('failureSummary', '').strip()}"
+                for node in violation["nodes"]
+            )
         pytest.fail("\n".join(lines), pytrace=False)
 
 

@@ -140,7 +140,9 @@ def _write_geography(plan: RegionPlan) -> tuple[list[Municipality], dict[str, in
     return municipalities, ids
 
 
-def _write_registry(plan: RegionPlan, ids: dict[str, int]) -> tuple[list[int], list[int]]:
+def _write_registry(
+    plan: RegionPlan, ids: dict[str, int], *, history: bool
+) -> tuple[list[int], list[int]]:
     """Write addresses, people, households and household members; return the primary keys
     of people and households in plan order."""
     addresses = [
@@ -156,7 +158,7 @@ def _write_registry(plan: RegionPlan, ids: dict[str, int]) -> tuple[list[int], l
         )
         for a in plan.addresses
     ]
-    _insert(Address, addresses)
+    _insert(Address, addresses, history=history)
     people = []
     for p in plan.people:
         person = Person(
@@ -169,15 +171,15 @@ def _write_registry(plan: RegionPlan, ids: dict[str, int]) -> tuple[list[int], l
         if p.bsn:
             person.set_bsn(p.bsn)  # only sets the encrypted value and its hash
         people.append(person)
-    _insert(Person, people)
+    _insert(Person, people, history=history)
     households = [Household(name=h.name, address_id=addresses[h.address_index].pk) for h in plan.households]
-    _insert(Household, households)
+    _insert(Household, households, history=history)
     members = [
         HouseholdMember(household_id=household.pk, person_id=people[index].pk, role=role)
         for household, h in zip(households, plan.households, strict=True)
         for index, role in h.members
     ]
-    _insert(HouseholdMember, members)
+    _insert(HouseholdMember, members, history=history)
     return [p.pk for p in people], [h.pk for h in households]
 
 
@@ -187,6 +189,8 @@ def _write_cases(
     person_ids: list[int],
     household_ids: list[int],
     organisations: DemoOrganisations,
+    *,
+    history: bool,
 ) -> tuple[int, int]:
     """Write cases, the people in them and the case manager's participations; return the
     number of case members and participants."""
@@ -210,13 +214,13 @@ def _write_cases(
                 closed_on=c.closed_on,
             )
         )
-    _insert(Case, cases)
+    _insert(Case, cases, history=history)
     members = [
         CaseMember(case_id=case.pk, person_id=person_ids[index], role=role)
         for case, c in zip(cases, plan.cases, strict=True)
         for index, role in c.members
     ]
-    _insert(CaseMember, members)
+    _insert(CaseMember, members, history=history)
     case_manager = User.objects.get(username=CASE_MANAGER_USERNAME)
     own_organisation = case_manager.memberships.get().team.organisation
     participants = [
@@ -226,13 +230,18 @@ def _write_cases(
         for case, c in zip(cases, plan.cases, strict=True)
         if c.case_manager_participates
     ]
-    _insert(CaseParticipant, participants)
+    _insert(CaseParticipant, participants, history=history)
     return len(members), len(participants)
 
 
-def generate_region(*, size: str = "small", seed: int = 2026, today: date | None = None) -> DemoSummary:
+def generate_region(
+    *, size: str = "small", seed: int = 2026, today: date | None = None, history: bool = True
+) -> DemoSummary:
     """Generate the demo region of `size` ('small', 'region' or 'national') from `seed`, in
-    one transaction: either all of it is written or nothing is.
+    one transaction: either all of it is written or nothing is. Dates count back from `today`
+    (default: the local date). With `history` (the default) every registry and case row gets
+    its "created" history record, as rows made through the application do; without it the
+    generation is about twice as fast.
 
     Raises DemoRegionError when the region exists already (see `region_exists`) or when its
     municipality codes or user names are taken; ValueError for an unknown size.
