@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "ninja",
     "simple_history",
     "django_tasks",
     "django_tasks_db",

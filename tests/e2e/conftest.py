@@ -48,9 +48,25 @@ class PageLog:
 
 
 @pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Playwright]:
+def playwright_instance(django_db_setup: None) -> Iterator[Playwright]:
+    """Playwright, started after the test database exists.
+
+    While Playwright runs, an asyncio loop counts as running in this thread, and Django then
+    keeps its connections per context instead of per thread: the tests get new connection
+    objects. The copy of the migrated data made when the test database was created (for the
+    serialized rollback that brings roles back after each flush) sits on the old ones, so it
+    is handed over; the new connections are closed before Playwright stops."""
+    from django.db import connections
+
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         yield playwright
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")

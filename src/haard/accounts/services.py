@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -44,7 +45,7 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
     administrator's act, not something a password alone may do.
     """
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise AccessRefusedError("An authenticator is already set up for this account.")
+        raise AccessRefusedError(_("An authenticator is already set up for this account."))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -85,7 +86,7 @@ def logout_everywhere(*, user: User) -> None:
 def reset_second_factor(*, actor: User, user: User) -> None:
     """An administrator removes a user's authenticator and backup codes (lost phone)."""
     if not has_capability(actor, "administer"):
-        raise AccessRefusedError("Only an administrator may reset a second factor.")
+        raise AccessRefusedError(_("Only an administrator may reset a second factor."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     logout_everywhere(user=user)
@@ -124,7 +125,7 @@ def grant_emergency_access(
     """Give the actor short-lived access outside a relation. Requires the break-glass
     capability and a stated reason; every grant goes onto the review list."""
     if not has_capability(actor, "break_glass"):
-        raise AccessRefusedError("Your role does not allow emergency access.")
+        raise AccessRefusedError(_("Your role does not allow emergency access."))
     reason = reason.strip()
     if len(reason) < 10:
         raise ValueError("reason")
@@ -144,12 +145,12 @@ def review_emergency_access(
 ) -> EmergencyAccess:
     """The privacy officer records whether an emergency access was justified."""
     if not has_capability(actor, "review_emergency_access"):
-        raise AccessRefusedError("Only a privacy officer may review emergency access.")
+        raise AccessRefusedError(_("Only a privacy officer may review emergency access."))
     if grant.user_id == actor.pk:
-        raise AccessRefusedError("Nobody reviews their own emergency access.")
+        raise AccessRefusedError(_("Nobody reviews their own emergency access."))
     locked = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
     if locked.outcome != EmergencyAccess.Outcome.PENDING:
-        raise AccessRefusedError("This emergency access has already been reviewed.")
+        raise AccessRefusedError(_("This emergency access has already been reviewed."))
     locked.outcome = EmergencyAccess.Outcome.JUSTIFIED if justified else EmergencyAccess.Outcome.UNJUSTIFIED
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()

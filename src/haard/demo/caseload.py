@@ -87,7 +87,6 @@ def plan_cases(
     rng = random.Random(f"{seed}:cases")
     eligible = [i for i, h in enumerate(households) if len(h.members) >= 2]
     first_count = min(len(eligible), count - int(count * _REPEAT_SHARE))
-    drafts: list[CasePlan] = []
 
     def draft(household_index: int, status: str, opened: date, closed: date | None) -> CasePlan:
         owner = OWNER_VEILIG_THUIS if rng.random() < _VEILIG_THUIS_SHARE else OWNER_SOCIAL_TEAM
@@ -107,8 +106,7 @@ def plan_cases(
         )
 
     chosen = rng.sample(eligible, first_count)
-    for household_index in chosen:
-        drafts.append(draft(household_index, *_status_and_dates(rng, today)))
+    drafts = [draft(household_index, *_status_and_dates(rng, today)) for household_index in chosen]
     # Repeat cases: the family comes back after its case was closed.
     closed_earlier = [c for c in drafts if c.closed_on is not None]
     for earlier in rng.sample(closed_earlier, min(len(closed_earlier), count - len(drafts))):
@@ -119,8 +117,10 @@ def plan_cases(
     # Top up from households without a case when there were too few closed cases to repeat.
     taken = set(chosen)
     unused = [i for i in eligible if i not in taken]
-    for household_index in unused[: max(0, count - len(drafts))]:
-        drafts.append(draft(household_index, *_status_and_dates(rng, today)))
+    drafts.extend(
+        draft(household_index, *_status_and_dates(rng, today))
+        for household_index in unused[: max(0, count - len(drafts))]
+    )
 
     return _with_case_manager(rng, _numbered(drafts), case_manager_municipality=case_manager_municipality)
 

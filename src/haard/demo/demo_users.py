@@ -24,7 +24,7 @@ from haard.accounts.services import BACKUP_DEVICE_NAME, TOTP_DEVICE_NAME, requir
 from haard.demo import organisations as orgs
 from haard.demo.identifiers import backup_codes, totp_key_hex
 
-DEMO_PASSWORD = "haard-demo-2026"
+DEMO_PASSWORD = "haard-demo-2026"  # noqa: S105 - public on purpose: demo accounts only
 DEMO_EMAIL_DOMAIN = "demo.haard.invalid"  # .invalid never resolves: no mail can leave
 
 

@@ -140,9 +140,7 @@ def _write_geography(plan: RegionPlan) -> tuple[list[Municipality], dict[str, in
     return municipalities, ids
 
 
-def _write_registry(
-    plan: RegionPlan, ids: dict[str, int], *, history: bool
-) -> tuple[list[int], list[int]]:
+def _write_registry(plan: RegionPlan, ids: dict[str, int], *, history: bool) -> tuple[list[int], list[int]]:
     """Write addresses, people, households and household members; return the primary keys
     of people and households in plan order."""
     addresses = [
@@ -258,8 +256,10 @@ def generate_region(
             outsider_municipality=plan.outsider_municipality,
         )
         accounts = create_demo_users(organisations=organisations, seed=seed)
-        person_ids, household_ids = _write_registry(plan, ids)
-        case_members, participants = _write_cases(plan, ids, person_ids, household_ids, organisations)
+        person_ids, household_ids = _write_registry(plan, ids, history=history)
+        case_members, participants = _write_cases(
+            plan, ids, person_ids, household_ids, organisations, history=history
+        )
     geography = plan.geography
     return DemoSummary(
         size=size,

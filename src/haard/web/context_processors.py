@@ -23,7 +23,11 @@ MENU: list[tuple[str, str, Any]] = [
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not is_verified(user):
+    if user is None or not user.is_authenticated:
+        return {}
+    memberships = request_memberships(request)
+    needs_second_factor = user.is_staff or any(m.role.sees_personal_data for m in memberships)
+    if needs_second_factor and not is_verified(user):
         return {}
     caps = capabilities(user)
     items = [
@@ -34,5 +38,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": items,
         "acting_membership": acting_membership(request),
-        "all_memberships": request_memberships(request),
+        "all_memberships": memberships,
     }
