@@ -115,6 +115,8 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{VAR_DIR / 'haard.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_db)
+if DATABASE_URL == _default_db:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise ConfigError("DATABASE_URL must start with sqlite:// or postgres://.")
 try:
