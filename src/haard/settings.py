@@ -187,7 +187,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("HAARD_STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
+# Production serves collected files from STATIC_ROOT; elsewhere they come from the apps.
+STATIC_ROOT = (
+    Path(env_str("HAARD_STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
+    if PRODUCTION or env_str("HAARD_STATIC_ROOT")
+    else None
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
