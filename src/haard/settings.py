@@ -115,7 +115,7 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{VAR_DIR / 'haard.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_db)
-if DATABASE_URL == _default_db:
+if not env_str("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise ConfigError("DATABASE_URL must start with sqlite:// or postgres://.")
