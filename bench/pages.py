@@ -21,6 +21,18 @@ from pathlib import Path
 from typing import Any
 
 
+def _fresh_postgres_database(url: str) -> None:
+    """Drop and create the benchmark database named in `url` (never run against real data)."""
+    import psycopg
+
+    server, name = url.replace("postgres://", "postgresql://", 1).rsplit("/", 1)
+    if not name.startswith("haard_bench"):
+        raise SystemExit("The benchmark database name must start with haard_bench: it is dropped first.")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -34,6 +46,7 @@ def main() -> int:
     os.environ["HAARD_VAR_DIR"] = workdir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haard.settings")
     if args.database_url:
+        _fresh_postgres_database(args.database_url)
         os.environ["DATABASE_URL"] = args.database_url
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 

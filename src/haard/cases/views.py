@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +22,9 @@ from haard.cases.forms import EmergencyAccessForm
 from haard.cases.models import Case, CaseStatus
 
 
+PAGE_SIZE = 50
+
+
 def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -34,7 +38,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in CaseStatus.values:
         status = ""
-    cases = list(selectors.case_list(actor=actor, status=status)[:200])
+    page = Paginator(selectors.case_list(actor=actor, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = list(page.object_list)
     log_access(
         request=request,
         action=Action.SEARCH,
@@ -45,7 +50,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"cases": cases, "status": status, "statuses": CaseStatus.choices},
+        {"cases": cases, "page": page, "status": status, "statuses": CaseStatus.choices},
     )
 
 
