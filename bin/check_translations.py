@@ -36,7 +36,9 @@ def main() -> int:
     nl = polib.pofile(str(LOCALE / "nl" / "LC_MESSAGES" / "django.po"))
     missing = sorted(_messages_in_code() - {entry.msgid for entry in nl if not entry.obsolete})
     if missing:
-        problems.append(f"{len(missing)} messages are not in the catalogue (run makemessages), e.g. {missing[:3]}")
+        problems.append(
+            f"{len(missing)} messages are not in the catalogue (run makemessages), e.g. {missing[:3]}"
+        )
     untranslated = [entry.msgid for entry in nl.untranslated_entries()]
     fuzzy = [entry.msgid for entry in nl.fuzzy_entries()]
     if untranslated:

@@ -21,7 +21,6 @@ from haard.cases import selectors
 from haard.cases.forms import EmergencyAccessForm
 from haard.cases.models import Case, CaseStatus
 
-
 PAGE_SIZE = 50
 
 
@@ -38,7 +37,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in CaseStatus.values:
         status = ""
-    page = Paginator(selectors.case_list(actor=actor, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.case_list(actor=actor, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     cases = list(page.object_list)
     log_access(
         request=request,
