@@ -173,3 +173,16 @@ def test_bsn_search_finds_through_the_keyed_hash_only() -> None:
     )
     assert [p["id"] for p in response.json()] == [person.pk]
     assert AccessLogEntry.objects.latest("id").query == "[bsn]"
+
+
+def test_case_list_pages_and_a_page_past_the_end_shows_and_logs_nothing() -> None:
+    team = TeamFactory()
+    user = make_user("case_manager", team=team)
+    for _ in range(3):
+        make_case(team=team)
+    _, token = _client_for(user, ["cases:read"])
+    assert len(Client().get("/api/v1/cases/?page=1", **_bearer(token)).json()) == 3
+    before = AccessLogEntry.objects.count()
+    assert Client().get("/api/v1/cases/?page=2", **_bearer(token)).json() == []
+    assert AccessLogEntry.objects.count() == before
+    _assert_problem(Client().get("/api/v1/cases/?page=0", **_bearer(token)), 422)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
 
-from haard.accounts.api_support import actor_of, require_scope
-from haard.audit.models import Action
-from haard.audit.services import log_access
+from haard.accounts.api_support import require_scope
 from haard.cases import selectors
 from haard.cases.models import Case, CaseStatus
 
@@ -45,37 +43,22 @@ def _summary(case: Case) -> dict[str, object]:
     }
 
 
-@router.get("/", response=list[CaseSummaryOut], summary="Cases you work on")
-def list_cases(request: HttpRequest, status: CaseStatus | None = None) -> list[dict[str, object]]:
+@router.get("/", response=list[CaseSummaryOut], summary="Cases you work on, 50 per page")
+def list_cases(
+    request: HttpRequest, status: CaseStatus | None = None, page: int = Query(1, ge=1, le=100_000)
+) -> list[dict[str, object]]:
     require_scope(request, "cases:read")
-    cases = list(selectors.case_list(actor=actor_of(request), status=status or "")[:200])
-    log_access(
-        request=request,
-        action=Action.SEARCH,
-        record_type="cases.Case",
-        query=f"status={status or ''}",
-        person_ids=[m.person_id for c in cases for m in c.members.all()],
-    )
-    return [_summary(c) for c in cases]
+    shown = selectors.show_case_page(request=request, status=status or "", page_number=page, strict=True)
+    return [_summary(c) for c in shown.object_list]
 
 
 @router.get("/{case_id}", response=CaseOut, summary="One case you work on")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, object]:
     require_scope(request, "cases:read")
-    case = selectors.case_detail(actor=actor_of(request), pk=case_id)
-    if case is None:
-        raise Http404
-    members = list(case.members.all())
-    log_access(
-        request=request,
-        action=Action.VIEW,
-        record_type="cases.Case",
-        record_id=case.pk,
-        person_ids=[m.person_id for m in members],
-    )
+    case, _emergency = selectors.show_case(request=request, pk=case_id)
     return {
         **_summary(case),
         "household": case.household.name,
         "lead_organisation": case.lead_organisation.name,
-        "members": [{"person_id": m.person_id, "role": m.role} for m in members],
+        "members": [{"person_id": m.person_id, "role": m.role} for m in case.members.all()],
     }

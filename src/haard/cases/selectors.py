@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from typing import Any
 
-from haard.accounts.models import User
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from haard.accounts.models import EmergencyAccess, User
+from haard.audit.models import Action
+from haard.audit.services import log_access
 from haard.cases.models import Case, CaseMember, CaseParticipant, CaseStatus
 
 
@@ -46,3 +52,63 @@ def case_detail(*, actor: User, pk: int) -> Case | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# Reads that show cases to a user: each writes its access-log entry. Pages and API operations
+# call these, so both log the same way.
+
+PAGE_SIZE = 50
+
+
+def show_case_page(
+    *, request: Any, status: str = "", page_number: Any = 1, strict: bool = False
+) -> Page[Case]:
+    """One page of the cases the request's user may see, logged with everyone on it.
+
+    A page number out of range gives the nearest page, or with `strict` an empty page (and
+    nothing is logged, because nothing is shown).
+    """
+    paginator = Paginator(case_list(actor=request.user, status=status), PAGE_SIZE)
+    if strict:
+        try:
+            page = paginator.page(page_number)
+        except EmptyPage:
+            return Page([], page_number, paginator)
+    else:
+        page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    log_access(
+        request=request,
+        action=Action.SEARCH,
+        record_type="cases.Case",
+        query=f"status={status}",
+        person_ids=[m.person_id for case in page.object_list for m in case.members.all()],
+    )
+    return page
+
+
+def show_case(*, request: Any, pk: int) -> tuple[Case, bool]:
+    """One case the request's user may see, logged, and whether it is seen through emergency
+    access (then the grant's reason goes into the log); Http404 otherwise."""
+    actor = request.user
+    case = case_detail(actor=actor, pk=pk)
+    if case is None:
+        raise Http404
+    emergency = not Case.objects.relation_only(actor).filter(pk=case.pk).exists()
+    grant = (
+        EmergencyAccess.objects.filter(user=actor, model_label="cases.Case", object_id=case.pk)
+        .order_by("-granted_at")
+        .first()
+        if emergency
+        else None
+    )
+    log_access(
+        request=request,
+        action=Action.VIEW,
+        record_type="cases.Case",
+        record_id=case.pk,
+        person_ids=[m.person_id for m in case.members.all()],
+        emergency=emergency,
+        reason=grant.reason if grant else "",
+    )
+    return case, emergency

@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of, require_scope
-from haard.audit.models import Action
-from haard.audit.services import log_access
 from haard.registry import selectors
 from haard.registry.validation import normalise_bsn
 
 router = Router(tags=["people"])
+
+
+def _require_region_search(request: HttpRequest) -> None:
+    if not has_capability(actor_of(request), "search_people"):
+        raise HttpError(403, "Your role does not search people region-wide.")
 
 
 class PersonOut(Schema):
@@ -33,18 +36,8 @@ class PersonOut(Schema):
 @router.get("/", response=list[PersonOut], summary="Search people you may see")
 def search_people(request: HttpRequest, q: str = Query(..., min_length=2, max_length=100)) -> list[PersonOut]:
     require_scope(request, "people:read")
-    actor = actor_of(request)
-    if not has_capability(actor, "search_people"):
-        raise HttpError(403, "Your role does not search people region-wide.")
-    people = list(selectors.search_people(actor=actor, query=q)[: selectors.SEARCH_LIMIT])
-    log_access(
-        request=request,
-        action=Action.SEARCH,
-        record_type="registry.Person",
-        query="[bsn]" if q.replace(" ", "").isdigit() else q,
-        person_ids=[p.pk for p in people],
-    )
-    return people  # type: ignore[return-value]
+    _require_region_search(request)
+    return selectors.show_people_search(request=request, query=q)  # type: ignore[return-value]
 
 
 class PersonSearchIn(Schema):
@@ -57,9 +50,7 @@ class PersonSearchIn(Schema):
 @router.post("/search", response=list[PersonOut], summary="Search people by BSN or name")
 def search_people_by_body(request: HttpRequest, body: PersonSearchIn) -> list[PersonOut]:
     require_scope(request, "people:read")
-    actor = actor_of(request)
-    if not has_capability(actor, "search_people"):
-        raise HttpError(403, "Your role does not search people region-wide.")
+    _require_region_search(request)
     if body.bsn:
         try:
             query = normalise_bsn(body.bsn)
@@ -69,15 +60,7 @@ def search_people_by_body(request: HttpRequest, body: PersonSearchIn) -> list[Pe
         query = body.name
     else:
         raise HttpError(422, "Give a bsn or a name.")
-    people = list(selectors.search_people(actor=actor, query=query)[: selectors.SEARCH_LIMIT])
-    log_access(
-        request=request,
-        action=Action.SEARCH,
-        record_type="registry.Person",
-        query="[bsn]" if body.bsn else query,
-        person_ids=[p.pk for p in people],
-    )
-    return people  # type: ignore[return-value]
+    return selectors.show_people_search(request=request, query=query, bsn=bool(body.bsn))  # type: ignore[return-value]
 
 
 @router.get("/{person_id}", response=PersonOut, summary="One person you may see")
@@ -85,14 +68,4 @@ def get_person(request: HttpRequest, person_id: int) -> PersonOut:
     require_scope(request, "people:read")
     if person_id < 1:
         raise HttpError(404, "Not found")
-    person = selectors.person_detail(actor=actor_of(request), pk=person_id)
-    if person is None:
-        raise Http404
-    log_access(
-        request=request,
-        action=Action.VIEW,
-        record_type="registry.Person",
-        record_id=person.pk,
-        person_ids=[person.pk],
-    )
-    return person  # type: ignore[return-value]
+    return selectors.show_person(request=request, pk=person_id)  # type: ignore[return-value]

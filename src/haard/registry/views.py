@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from haard.accounts.access import has_capability
-from haard.accounts.models import User
+from haard.accounts.api_support import actor_of
 from haard.audit import selectors as audit_selectors
 from haard.audit.models import Action
 from haard.audit.services import log_access
@@ -19,28 +19,15 @@ from haard.registry import selectors
 from haard.registry.forms import PersonSearchForm
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 @require_GET
 def person_search(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    if not has_capability(actor, "search_people"):
+    if not has_capability(actor_of(request), "search_people"):
         raise PermissionDenied
     form = PersonSearchForm(request.GET or None)
     people = None
     if form.is_valid():
-        query = form.cleaned_data["q"]
-        people = list(selectors.search_people(actor=actor, query=query)[: selectors.SEARCH_LIMIT])
-        log_access(
-            request=request,
-            action=Action.SEARCH,
-            record_type="registry.Person",
-            query="[bsn]" if query.replace(" ", "").isdigit() else query,
-            person_ids=[p.pk for p in people],
-        )
+        people = selectors.show_people_search(request=request, query=form.cleaned_data["q"])
     template = "registry/_results.html" if request.htmx else "registry/person_search.html"  # type: ignore[attr-defined]
     return render(request, template, {"form": form, "people": people})
 
@@ -48,17 +35,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
-    person = selectors.person_detail(actor=actor, pk=pk)
-    if person is None:
-        raise Http404
-    log_access(
-        request=request,
-        action=Action.VIEW,
-        record_type="registry.Person",
-        record_id=person.pk,
-        person_ids=[person.pk],
-    )
+    person = selectors.show_person(request=request, pk=pk)
     return render(request, "registry/person_detail.html", {"person": person})
 
 
