@@ -19,8 +19,8 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from haard.accounts import services
+from haard.accounts.api_support import actor_of
 from haard.accounts.forms import LoginForm, SwitchMembershipForm, TokenForm
-from haard.accounts.models import User
 from haard.accounts.selectors import SESSION_MEMBERSHIP_KEY, memberships_of
 
 MAX_CODE_FAILURES = 5
@@ -68,14 +68,10 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     return render(request, "accounts/locked_out.html", status=429)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 @never_cache
 def verify_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     if services.is_verified(user):
         return redirect("web:home")
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -102,7 +98,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def enrol_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     try:
         device = services.start_totp_enrolment(user=user)
     except services.AccessRefusedError:
@@ -136,7 +132,7 @@ def _base32(key: bytes) -> str:
 @login_required
 @require_POST
 def backup_codes_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     if not services.is_verified(user):
         return redirect("accounts:verify")
     codes = services.regenerate_backup_codes(user=user)
@@ -145,7 +141,7 @@ def backup_codes_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def security_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/security.html", {"memberships": memberships_of(user=_user(request))})
+    return render(request, "accounts/security.html", {"memberships": memberships_of(user=actor_of(request))})
 
 
 @require_POST
@@ -158,7 +154,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
-    services.logout_everywhere(user=_user(request))
+    services.logout_everywhere(user=actor_of(request))
     auth.logout(request)
     messages.info(request, _("You have been signed out on every device."))
     return redirect("accounts:login")
@@ -170,6 +166,6 @@ def switch_membership_view(request: HttpRequest) -> HttpResponse:
     form = SwitchMembershipForm(request.POST)
     if form.is_valid():
         wanted = form.cleaned_data["membership"]
-        if any(m.pk == wanted for m in memberships_of(user=_user(request))):
+        if any(m.pk == wanted for m in memberships_of(user=actor_of(request))):
             request.session[SESSION_MEMBERSHIP_KEY] = wanted
     return redirect("web:home")
