@@ -93,7 +93,7 @@ def find_or_create_address(
         raise ValidationError(
             {name: _("Needed for a new address.") for name in missing}, code="address_incomplete"
         )
-    if neighbourhood is not None and neighbourhood.district.municipality_id != municipality.pk:  # type: ignore[union-attr]
+    if neighbourhood is not None and neighbourhood.district.municipality_id != municipality.pk:
         raise ValidationError({"neighbourhood": _("This neighbourhood lies in another municipality.")})
     try:
         with transaction.atomic():
