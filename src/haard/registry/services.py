@@ -89,7 +89,7 @@ def find_or_create_address(
         for name, value in (("street", street), ("town", town), ("municipality", municipality))
         if not value
     ]
-    if missing:
+    if missing or municipality is None:
         raise ValidationError(
             {name: _("Needed for a new address.") for name in missing}, code="address_incomplete"
         )
