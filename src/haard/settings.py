@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "haard.accounts",
     "haard.audit",
     "haard.registry",
+    "haard.intake",
     "haard.cases",
     "haard.api",
     "haard.web",

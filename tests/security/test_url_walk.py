@@ -3,9 +3,11 @@ or proven here to refuse the anonymous user and the outsider and to log the allo
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from haard.accounts.services import issue_api_token
 from haard.api.urls import api
 from haard.audit.models import AccessLogEntry
 from tests.conftest import sign_in
-from tests.factories import OrganisationFactory, make_case, make_user
+from tests.factories import OrganisationFactory, TeamFactory, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -50,20 +52,29 @@ class World:
     outsider: Any
     case: Any
     person: Any
+    # Objects that other apps' policy modules add (see tests/<app>/url_policy.py).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @pytest.fixture
 def world(team: Any, case_manager: Any, outsider: Any) -> World:
     case = make_case(team=team, people=2, participants=[case_manager], reference="T-WALK")
     person = case.members.first().person
-    return World(
+    world = World(
         case_manager=case_manager,
-        intake=make_user("intake_worker"),
+        intake=make_user(
+            "intake_worker", team=TeamFactory(organisation=OrganisationFactory(type="veilig_thuis"))
+        ),
         privacy=make_user("privacy_officer"),
         outsider=outsider,
         case=case,
         person=person,
     )
+    for module in POLICY_MODULES:
+        build = getattr(module, "build", None)
+        if build is not None:
+            build(world)
+    return world
 
 
 @dataclass
@@ -73,6 +84,10 @@ class Spec:
     # "detail": the outsider gets 403/404. "list": an outsider with the same role may open
     # the list, but sees nothing of the case and nobody is logged as shown to them.
     kind: str = "detail"
+    # For POST operations: the JSON body to send.
+    body: Callable[[World], str] | None = None
+    # The person whose data the allowed user is shown (default: world.person).
+    shows: Callable[[World], Any] | None = None
 
 
 PAGES: dict[str, Spec] = {
@@ -108,6 +123,19 @@ API: dict[tuple[str, str], Spec] = {
         lambda w: f"/api/v1/cases/{w.case.pk}", lambda w: w.case_manager
     ),
 }
+
+
+# Each app may declare its own rows in tests/<app>/url_policy.py: PAGES, API,
+# NO_PERSONAL_DATA, API_NO_PERSONAL_DATA, and build(world) to add the objects its specs use.
+POLICY_MODULES = [
+    importlib.import_module(f"tests.{path.parent.name}.url_policy")
+    for path in sorted(Path(__file__).resolve().parent.parent.glob("*/url_policy.py"))
+]
+for _module in POLICY_MODULES:
+    PAGES.update(getattr(_module, "PAGES", {}))
+    API.update(getattr(_module, "API", {}))
+    NO_PERSONAL_DATA |= set(getattr(_module, "NO_PERSONAL_DATA", set()))
+    API_NO_PERSONAL_DATA |= set(getattr(_module, "API_NO_PERSONAL_DATA", set()))
 
 
 def _named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> list[str]:
@@ -166,7 +194,8 @@ def test_page_refuses_anonymous_and_outsider_and_logs_the_allowed(name: str, wor
     assert entry.path == url.split("?")[0]
     assert entry.role_name and entry.organisation_name
     if name != "audit:emergency_review":
-        assert world.person.pk in set(entry.subjects.values_list("person_id", flat=True))
+        shown = spec.shows(world) if spec.shows else world.person
+        assert shown.pk in set(entry.subjects.values_list("person_id", flat=True))
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(API))
@@ -175,7 +204,11 @@ def test_api_operation_refuses_anonymous_and_outsider_and_logs_the_allowed(
 ) -> None:
     spec = API[(method, path)]
     url = spec.url(world)
-    body = json.dumps({"name": world.person.surname}) if method == "POST" else ""
+    body = (
+        spec.body(world)
+        if spec.body
+        else (json.dumps({"name": world.person.surname}) if method == "POST" else "")
+    )
     anonymous = Client().generic(method, url, body, content_type="application/json")
     assert anonymous.status_code == 401
     assert anonymous["Content-Type"] == "application/problem+json"
@@ -203,4 +236,5 @@ def test_api_operation_refuses_anonymous_and_outsider_and_logs_the_allowed(
     )
     assert allowed.status_code == 200, allowed.content
     entry = AccessLogEntry.objects.filter(user=spec.allowed(world)).latest("id")
-    assert world.person.pk in set(entry.subjects.values_list("person_id", flat=True))
+    shown = spec.shows(world) if spec.shows else world.person
+    assert shown.pk in set(entry.subjects.values_list("person_id", flat=True))
