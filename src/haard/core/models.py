@@ -83,3 +83,32 @@ class Neighbourhood(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegionSetting(models.Model):
+    """An override of a declared region setting (see core.region_settings)."""
+
+    key = models.CharField(_("setting"), max_length=80, unique=True)
+    value = models.JSONField(_("value"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("region setting")
+        verbose_name_plural = _("region settings")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from haard.core import region_settings
+
+        known = {d.key: d for d in region_settings.declarations()}
+        if self.key not in known:
+            raise ValidationError({"key": _("No such setting.")})
+        try:
+            self.value = known[self.key].clean(self.value)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from None
