@@ -3,11 +3,14 @@ sees a case sees the people in it."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q
 
 from haard.accounts.access import register_relation
 from haard.accounts.models import Membership, User
-from haard.cases.models import Case, CaseMember, CaseParticipant
+from haard.cases.models import Case, CaseMember, CaseParticipant, CaseStatus
+from haard.intake.repeats import register_involvement
 
 
 def case_relation(actor: User) -> Q:
@@ -25,3 +28,15 @@ def people_in_visible_cases(actor: User) -> Q:
 
 register_relation("cases.Case", case_relation)
 register_relation("registry.Person", people_in_visible_cases)
+
+
+def open_case_involvement(person_ids: list[int], at: datetime) -> bool:
+    """A report about someone in an open or monitored case arrives during an involvement."""
+    return CaseMember.objects.filter(
+        person_id__in=person_ids,
+        case__opened_on__lte=at.date(),
+        case__status__in=[CaseStatus.OPEN, CaseStatus.MONITORING],
+    ).exists()
+
+
+register_involvement(open_case_involvement)

@@ -1,0 +1,135 @@
+"""Writes for intake: registering reports and advice requests. Keyword-only, one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haard.accounts.access import has_capability
+from haard.accounts.models import Membership, Organisation, User
+from haard.core.models import Municipality
+from haard.intake import repeats
+from haard.intake.models import (
+    InvolvementRole,
+    PoliceIncident,
+    Report,
+    ReportKind,
+    ReportPerson,
+    ReportSource,
+    Severity,
+    ViolenceType,
+)
+from haard.registry.models import Address, Person
+
+# The capabilities that allow registering a report, and the sources each may use.
+_ALLOWED_SOURCES: dict[str, set[str]] = {
+    "register_reports": {str(value) for value in ReportSource.values},
+    "file_meldcode": {str(ReportSource.PROFESSIONAL)},
+    "send_police_reports": {str(ReportSource.POLICE)},
+}
+
+
+@dataclass(frozen=True)
+class Involved:
+    person: Person
+    role: str
+
+
+def allowed_sources(actor: User) -> set[str]:
+    """The sources this actor may register reports from."""
+    sources: set[str] = set()
+    for capability, allowed in _ALLOWED_SOURCES.items():
+        if has_capability(actor, capability):
+            sources |= allowed
+    return sources
+
+
+@transaction.atomic
+def register_report(
+    *,
+    actor: User,
+    membership: Membership | None,
+    kind: str,
+    source: str,
+    municipality: Municipality,
+    involved: Sequence[Involved],
+    violence_types: Sequence[ViolenceType] = (),
+    initial_severity: int = Severity.YELLOW,
+    narrative: str = "",
+    received_at: datetime | None = None,
+    incident_address: Address | None = None,
+    reporter_organisation: Organisation | None = None,
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    reporter_anonymous: bool = False,
+    police_incident: PoliceIncident | None = None,
+) -> Report:
+    """Record a report or advice request with the people involved, classified as first,
+    repeat or during-involvement. Refuses (PermissionDenied) a source the actor's role may not
+    register, and (ValidationError, per field) anything inconsistent; writes nothing then."""
+    if source not in allowed_sources(actor):
+        raise PermissionDenied(_("Your role may not register reports from this source."))
+    received_at = received_at or timezone.now()
+    errors: dict[str, str] = {}
+    if kind not in ReportKind.values:
+        errors["kind"] = _("Unknown kind.")
+    if received_at > timezone.now() + timedelta(minutes=5):
+        errors["received_at"] = _("The moment of receipt cannot lie in the future.")
+    if initial_severity not in Severity.values:
+        errors["initial_severity"] = _("Unknown severity.")
+    if incident_address is not None and incident_address.municipality_id != municipality.pk:
+        errors["incident_address"] = _("This address lies in another municipality.")
+    if kind == ReportKind.REPORT and not involved:
+        errors["involved"] = _("A report names at least one person involved.")
+    if any(item.role not in InvolvementRole.values for item in involved):
+        errors["involved"] = _("Unknown role of a person involved.")
+    if reporter_anonymous and not (reporter_name or reporter_contact or reporter_organisation):
+        errors["reporter_anonymous"] = _("Anonymity is promised to a known reporter: name the reporter.")
+    if errors:
+        raise ValidationError(errors)
+
+    report = Report.objects.create(
+        reference=uuid.uuid4().hex[:20],
+        kind=kind,
+        source=source,
+        municipality=municipality,
+        incident_address=incident_address,
+        initial_severity=initial_severity,
+        narrative=narrative.strip(),
+        received_at=received_at,
+        reporter_organisation=reporter_organisation,
+        reporter_name=reporter_name.strip(),
+        reporter_contact=reporter_contact.strip(),
+        reporter_anonymous=reporter_anonymous,
+        registered_by=actor,
+        registering_team=membership.team if membership else None,
+        police_incident=police_incident,
+        repeat_class=repeats.classify(
+            person_ids=[item.person.pk for item in involved], received_at=received_at
+        ),
+    )
+    report.reference = f"{'M' if kind == ReportKind.REPORT else 'A'}{received_at:%Y}-{report.pk:06d}"
+    report.save(update_fields=["reference"])
+    report.violence_types.set(violence_types)
+    ReportPerson.objects.bulk_create(
+        [ReportPerson(report=report, person=item.person, role=item.role) for item in _unique(involved)]
+    )
+    return report
+
+
+def _unique(involved: Sequence[Involved]) -> list[Involved]:
+    seen: set[tuple[int, str]] = set()
+    result = []
+    for item in involved:
+        key = (item.person.pk, item.role)
+        if key not in seen:
+            seen.add(key)
+            result.append(item)
+    return result
