@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("haard.web.urls")),
     path("accounts/", include("haard.accounts.urls")),
     path("people/", include("haard.registry.urls")),
+    path("reports/", include("haard.intake.urls")),
     path("cases/", include("haard.cases.urls")),
     path("access-log/", include("haard.audit.urls")),
     path("api/", include("haard.api.urls")),

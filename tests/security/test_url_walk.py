@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from haard.api.urls import api
 from haard.audit.models import AccessLogEntry
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, TeamFactory, make_case, make_user
+from tests.security.policy import Spec, World
 
 pytestmark = pytest.mark.django_db
 
@@ -44,18 +43,6 @@ API_NO_PERSONAL_DATA = {("GET", "/api/v1/me")}
 SKIPPED_NAMESPACES = ("admin",)  # the Django admin is closed to all but verified staff (tested apart)
 
 
-@dataclass
-class World:
-    case_manager: Any
-    intake: Any
-    privacy: Any
-    outsider: Any
-    case: Any
-    person: Any
-    # Objects that other apps' policy modules add (see tests/<app>/url_policy.py).
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 @pytest.fixture
 def world(team: Any, case_manager: Any, outsider: Any) -> World:
     case = make_case(team=team, people=2, participants=[case_manager], reference="T-WALK")
@@ -75,19 +62,6 @@ def world(team: Any, case_manager: Any, outsider: Any) -> World:
         if build is not None:
             build(world)
     return world
-
-
-@dataclass
-class Spec:
-    url: Callable[[World], str]
-    allowed: Callable[[World], Any]
-    # "detail": the outsider gets 403/404. "list": an outsider with the same role may open
-    # the list, but sees nothing of the case and nobody is logged as shown to them.
-    kind: str = "detail"
-    # For POST operations: the JSON body to send.
-    body: Callable[[World], str] | None = None
-    # The person whose data the allowed user is shown (default: world.person).
-    shows: Callable[[World], Any] | None = None
 
 
 PAGES: dict[str, Spec] = {

@@ -251,3 +251,23 @@ class PoliceIncidentPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.incident_id}"
+
+
+class SavedView(models.Model):
+    """A user's named set of report-list filters."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_report_views"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +28,7 @@ from haard.intake.models import (
     ViolenceType,
 )
 from haard.registry.models import Address, Person
+from haard.registry.services import find_or_create_address, register_person
 
 # The capabilities that allow registering a report, and the sources each may use.
 _ALLOWED_SOURCES: dict[str, set[str]] = {
@@ -133,3 +135,72 @@ def _unique(involved: Sequence[Involved]) -> list[Involved]:
             seen.add(key)
             result.append(item)
     return result
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    first_names: str
+    surname: str
+    surname_prefix: str = ""
+    birth_date: date | None = None
+    gender: str = "x"
+    bsn: str = ""
+
+
+@dataclass(frozen=True)
+class AddressGiven:
+    postcode: str
+    house_number: int
+    house_letter: str = ""
+    addition: str = ""
+    street: str = ""
+    town: str = ""
+
+
+@transaction.atomic
+def take_report(
+    *,
+    actor: User,
+    membership: Membership | None,
+    municipality: Municipality,
+    address: AddressGiven | None,
+    people: Sequence[tuple[Person | NewPerson, str]],
+    **report_fields: Any,
+) -> Report:
+    """Take a report as the intake form gives it, all in one transaction: find or create the
+    incident address, link each new person to the register (or register them), and record
+    the report. Any error leaves nothing behind."""
+    incident_address = None
+    if address is not None:
+        incident_address = find_or_create_address(
+            postcode=address.postcode,
+            house_number=address.house_number,
+            house_letter=address.house_letter,
+            addition=address.addition,
+            street=address.street,
+            town=address.town,
+            municipality=municipality,
+        )
+    involved = []
+    for given, role in people:
+        person = given if isinstance(given, Person) else _link(given, address=incident_address)
+        involved.append(Involved(person=person, role=role))
+    return register_report(
+        actor=actor,
+        membership=membership,
+        municipality=municipality,
+        incident_address=incident_address,
+        involved=involved,
+        **report_fields,
+    )
+
+
+def _link(given: NewPerson, *, address: Address | None) -> Person:
+    return register_person(
+        first_names=given.first_names,
+        surname=given.surname,
+        surname_prefix=given.surname_prefix,
+        birth_date=given.birth_date,
+        gender=given.gender,
+        bsn=given.bsn,
+    )

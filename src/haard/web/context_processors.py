@@ -12,12 +12,13 @@ from haard.accounts.access import capabilities
 from haard.accounts.selectors import acting_membership, request_memberships
 from haard.accounts.services import is_verified
 
-# (capability, url name, label): a menu item is shown when the role grants the capability.
-MENU: list[tuple[str, str, Any]] = [
-    ("search_people", "registry:person_search", _("People")),
-    ("view_cases", "cases:case_list", _("Cases")),
-    ("view_access_log", "audit:log_search", _("Access log")),
-    ("review_emergency_access", "audit:emergency_review", _("Emergency access review")),
+# (capabilities, url name, label): a menu item is shown when the role grants any of them.
+MENU: list[tuple[tuple[str, ...], str, Any]] = [
+    (("register_reports", "send_police_reports", "file_meldcode"), "intake:report_list", _("Reports")),
+    (("search_people",), "registry:person_search", _("People")),
+    (("view_cases",), "cases:case_list", _("Cases")),
+    (("view_access_log",), "audit:log_search", _("Access log")),
+    (("review_emergency_access",), "audit:emergency_review", _("Emergency access review")),
 ]
 
 
@@ -32,8 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     caps = capabilities(user)
     items = [
         {"url": reverse(name), "label": label, "current": request.path.startswith(reverse(name))}
-        for cap, name, label in MENU
-        if cap in caps
+        for needed, name, label in MENU
+        if caps.intersection(needed)
     ]
     return {
         "nav_items": items,

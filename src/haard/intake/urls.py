@@ -1,0 +1,14 @@
+from django.urls import path
+
+from haard.intake import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("new/", views.report_new, name="report_new"),
+    path("history/", views.history, name="history"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("views/", views.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
+]
