@@ -195,3 +195,33 @@ def test_list_queries_do_not_grow(django_assert_max_num_queries: Any) -> None:
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("intake:report_list"))
     OrganisationFactory()
+
+
+def test_attachments_are_checked_by_content_and_downloads_are_logged(settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    intake = veilig_thuis_user()
+    report = make_report(actor=intake)
+    client = sign_in(Client(), intake)
+    url = reverse("intake:attachment_add", args=[report.pk])
+    fake = SimpleUploadedFile("verslag.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    client.post(url, {"file": fake})
+    assert not report.attachments.exists()
+    empty = SimpleUploadedFile("leeg.pdf", b"", content_type="application/pdf")
+    client.post(url, {"file": empty})
+    assert not report.attachments.exists()
+    real = SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    client.post(url, {"file": real})
+    attachment = report.attachments.get()
+    assert attachment.content_type == "image/png" and attachment.size == 108
+    response = client.get(reverse("intake:attachment_download", args=[report.pk, attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert AccessLogEntry.objects.filter(action="export", record_type="intake.Attachment").exists()
+    outsider = sign_in(Client(), make_user("case_manager"))
+    assert (
+        outsider.get(reverse("intake:attachment_download", args=[report.pk, attachment.pk])).status_code
+        == 404
+    )
+    assert outsider.post(url, {"file": real}).status_code == 404

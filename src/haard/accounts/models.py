@@ -157,6 +157,7 @@ class Membership(models.Model):
 class ApiScope(models.TextChoices):
     PEOPLE_READ = "people:read", _("Read people")
     CASES_READ = "cases:read", _("Read cases")
+    REPORTS_READ = "reports:read", _("Read reports")
     REPORTS_WRITE = "reports:write", _("Send reports")
 
 

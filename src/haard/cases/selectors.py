@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -12,6 +12,7 @@ from haard.accounts.models import EmergencyAccess, User
 from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.cases.models import Case, CaseMember, CaseParticipant, CaseStatus
+from haard.core.paging import page_of
 
 
 def case_counts(*, actor: User) -> dict[str, int]:
@@ -68,15 +69,9 @@ def show_case_page(
     A page number out of range gives the nearest page, or with `strict` an empty page (and
     nothing is logged, because nothing is shown).
     """
-    paginator = Paginator(case_list(actor=request.user, status=status), PAGE_SIZE)
-    if strict:
-        try:
-            page = paginator.page(page_number)
-        except EmptyPage:
-            return Page([], page_number, paginator)
-    else:
-        page = paginator.get_page(page_number)
-    page.object_list = list(page.object_list)
+    page = page_of(case_list(actor=request.user, status=status), page_number, size=PAGE_SIZE, strict=strict)
+    if not page.object_list:
+        return page
     log_access(
         request=request,
         action=Action.SEARCH,

@@ -188,3 +188,7 @@ class ReportFilterForm(forms.Form):
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Name of this view"), max_length=80)
     query = forms.CharField(widget=forms.HiddenInput, max_length=500, required=False)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, PNG or JPEG, at most 10 MB)"), max_length=200)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -15,7 +15,8 @@ from django.utils import timezone
 from haard.accounts.models import User
 from haard.audit.models import Action
 from haard.audit.services import log_access
-from haard.intake.models import Report, ReportPerson
+from haard.core.paging import page_of
+from haard.intake.models import Attachment, Report, ReportPerson
 from haard.intake.relations import is_veilig_thuis_staff
 from haard.registry.models import Address
 
@@ -57,10 +58,16 @@ def report_list(*, actor: User, filters: ReportFilters) -> QuerySet[Report]:
     )
 
 
-def show_report_page(*, request: Any, filters: ReportFilters, page_number: Any = 1) -> Page[Report]:
-    """One page of visible reports, logged with everyone on it."""
-    page = Paginator(report_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(page_number)
-    page.object_list = list(page.object_list)
+def show_report_page(
+    *, request: Any, filters: ReportFilters, page_number: Any = 1, strict: bool = False
+) -> Page[Report]:
+    """One page of visible reports, logged with everyone on it. Out of range: the nearest
+    page, or with `strict` an empty page with nothing logged."""
+    page = page_of(
+        report_list(actor=request.user, filters=filters), page_number, size=PAGE_SIZE, strict=strict
+    )
+    if not page.object_list:
+        return page
     log_access(
         request=request,
         action=Action.SEARCH,
@@ -147,3 +154,27 @@ def show_history(*, request: Any, address: Address | None, person_ids: list[int]
 
 def _people_of(report: Report) -> list[int]:
     return [item.person_id for item in report.involved.all()]
+
+
+def visible_report(*, actor: User, pk: int) -> Report:
+    """A report the actor may see (not logged: for writes that show nothing); Http404 else."""
+    report = Report.objects.visible_to(actor).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def show_attachment(*, request: Any, report_pk: int, pk: int) -> Attachment:
+    """An attachment of a visible report, logged as an export of the report's people."""
+    report = visible_report(actor=request.user, pk=report_pk)
+    attachment = Attachment.objects.filter(report=report, pk=pk).first()
+    if attachment is None:
+        raise Http404
+    log_access(
+        request=request,
+        action=Action.EXPORT,
+        record_type="intake.Attachment",
+        record_id=attachment.pk,
+        person_ids=list(report.involved.values_list("person_id", flat=True)),
+    )
+    return attachment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from haard.accounts.models import Membership, Organisation, User
 from haard.core.models import Municipality
 from haard.intake import repeats
 from haard.intake.models import (
+    Attachment,
     InvolvementRole,
     PoliceIncident,
     Report,
@@ -28,7 +31,8 @@ from haard.intake.models import (
     ViolenceType,
 )
 from haard.registry.models import Address, Person
-from haard.registry.services import find_or_create_address, register_person
+from haard.registry.services import find_or_create_address, parse_house_number, register_person
+from haard.registry.validation import normalise_postcode
 
 # The capabilities that allow registering a report, and the sources each may use.
 _ALLOWED_SOURCES: dict[str, set[str]] = {
@@ -157,6 +161,19 @@ class AddressGiven:
     town: str = ""
 
 
+def address_given(*, postcode: str, house_number: str, street: str = "", town: str = "") -> AddressGiven:
+    """Parse an address as a person types it; ValidationError names what is wrong."""
+    number = parse_house_number(house_number)
+    return AddressGiven(
+        postcode=normalise_postcode(postcode),
+        house_number=number.number,
+        house_letter=number.letter,
+        addition=number.addition,
+        street=street,
+        town=town,
+    )
+
+
 @transaction.atomic
 def take_report(
     *,
@@ -204,3 +221,52 @@ def _link(given: NewPerson, *, address: Address | None) -> Person:
         gender=given.gender,
         bsn=given.bsn,
     )
+
+
+# Attachments: what a report may carry. The type is judged by the file's first bytes, never by
+# its name or the browser's word for it.
+ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The attachment type these first bytes belong to, or None."""
+    for content_type, signatures in ATTACHMENT_TYPES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def add_attachment(*, actor: User, report: Report, upload: UploadedFile) -> Attachment:
+    """Attach a PDF, PNG or JPEG of at most 10 MB to a report the actor may see."""
+    if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
+        raise PermissionDenied
+    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("A file may be at most 10 MB.")})
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError({"file": _("Only PDF, PNG and JPEG files can be attached.")})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        report=report,
+        original_name=(upload.name or "bijlage")[-200:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(attachment.sha256, upload, save=False)
+    attachment.save()
+    return attachment

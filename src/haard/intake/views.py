@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of
 from haard.accounts.selectors import acting_membership
 from haard.intake import selectors, services
-from haard.intake.forms import InvolvedFormSet, ReportFilterForm, ReportForm, SavedViewForm
+from haard.intake.forms import AttachmentForm, InvolvedFormSet, ReportFilterForm, ReportForm, SavedViewForm
 from haard.intake.models import SavedView
 from haard.registry.services import find_address, parse_house_number
 from haard.registry.validation import normalise_postcode
@@ -102,6 +102,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "may_see_reporter": selectors.may_see_reporter(actor=actor_of(request), report=report),
+            "attachment_form": AttachmentForm(),
         },
     )
 
@@ -203,3 +204,30 @@ def history(request: HttpRequest) -> HttpResponse:
         "intake/_history.html",
         {"history": found, "address": address, "list_url": reverse("intake:report_list")},
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.visible_report(actor=actor_of(request), pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("intake:report_detail", pk=report.pk)
+    try:
+        services.add_attachment(actor=actor_of(request), report=report, upload=form.cleaned_data["file"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("File attached."))
+    return redirect("intake:report_detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    attachment = selectors.show_attachment(request=request, report_pk=pk, pk=attachment_pk)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    # Attachment, never inline: the browser must not render it on our origin.
+    response["Content-Disposition"] = f'attachment; filename="bijlage-{attachment.pk}"'
+    return response
