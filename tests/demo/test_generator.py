@@ -252,3 +252,24 @@ def test_demo_commands_refuse_in_production(db: None, settings: Any) -> None:
     with pytest.raises(CommandError, match="production"):
         call_command("demo_accounts")
     assert not region_exists()
+
+
+def test_reports_and_police_incidents_make_a_living_region(region: DemoSummary) -> None:
+    from haard.intake.models import PoliceIncident, RepeatClass, Report
+    from haard.intake.relations import is_veilig_thuis_staff
+
+    assert region.reports > 100 and region.police_incidents > 100
+    not_forwarded = PoliceIncident.objects.filter(forwarded_to_veilig_thuis=False)
+    assert not_forwarded.exists()
+    assert not Report.objects.filter(police_incident__in=not_forwarded).exists()
+    assert Report.objects.filter(police_incident__isnull=True).exists()  # Veilig Thuis only
+    assert set(Report.objects.values_list("repeat_class", flat=True)) == set(RepeatClass.values)
+    assert all(r.reference.startswith(("M", "A")) for r in Report.objects.all()[:50])
+    intake = User.objects.get(username="intake")
+    assert is_veilig_thuis_staff(intake)
+    assert Report.objects.visible_to(intake).count() == region.reports
+    outsider = User.objects.get(username="buitenstaander")
+    assert not Report.objects.visible_to(outsider).exists()
+    assert not PoliceIncident.objects.visible_to(outsider).exists()
+    police = User.objects.get(username="politie")
+    assert PoliceIncident.objects.visible_to(police).count() == region.police_incidents

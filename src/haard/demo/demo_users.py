@@ -53,6 +53,8 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
 )
 DEMO_USERNAMES: tuple[str, ...] = tuple(spec.username for spec in DEMO_USERS)
 CASE_MANAGER_USERNAME = "regisseur"
+INTAKE_USERNAME = "intake"
+POLICE_USERNAME = "politie"
 OUTSIDER_USERNAME = "buitenstaander"
 
 

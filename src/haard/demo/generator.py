@@ -33,12 +33,15 @@ from haard.demo.demo_users import (
     CASE_MANAGER_USERNAME,
     DEMO_PASSWORD,
     DEMO_USERNAMES,
+    INTAKE_USERNAME,
+    POLICE_USERNAME,
     DemoAccount,
     create_demo_users,
 )
 from haard.demo.names import REGION_NAME
 from haard.demo.organisations import SLOT_VT_ASSESSMENT, DemoOrganisations, create_organisations
 from haard.demo.plan import SIZES, RegionPlan, build_plan
+from haard.demo.reports import write_reports
 from haard.registry.models import Address, Household, HouseholdMember, Person
 
 __all__ = ["DEMO_PASSWORD", "SIZES", "DemoRegionError", "DemoSummary", "generate_region", "region_exists"]
@@ -71,6 +74,8 @@ class DemoSummary:
     cases: int
     case_members: int
     case_participants: int
+    reports: int
+    police_incidents: int
     accounts: list[DemoAccount]
 
     def counts(self) -> dict[str, int]:
@@ -246,7 +251,8 @@ def generate_region(
     """
     if region_exists():  # fail fast, before minutes of planning for a large size
         raise DemoRegionError(f"The demo region {REGION_NAME!r} exists already in this database.")
-    plan = build_plan(size=size, seed=seed, today=today or timezone.localdate())
+    plan_today = today or timezone.localdate()
+    plan = build_plan(size=size, seed=seed, today=plan_today)
     with transaction.atomic():
         _check_free(plan)
         municipalities, ids = _write_geography(plan)
@@ -259,6 +265,20 @@ def generate_region(
         person_ids, household_ids = _write_registry(plan, ids, history=history)
         case_members, participants = _write_cases(
             plan, ids, person_ids, household_ids, organisations, history=history
+        )
+        report_counts = write_reports(
+            size=size,
+            seed=seed,
+            today=plan_today,
+            household_ids=household_ids,
+            household_members=[
+                [(person_ids[index], role) for index, role in h.members] for h in plan.households
+            ],
+            municipality_of_household=[
+                ids[plan.addresses[h.address_index].municipality_code] for h in plan.households
+            ],
+            intake_user=User.objects.get(username=INTAKE_USERNAME),
+            police_user=User.objects.get(username=POLICE_USERNAME),
         )
     geography = plan.geography
     return DemoSummary(
@@ -278,5 +298,7 @@ def generate_region(
         cases=len(plan.cases),
         case_members=case_members,
         case_participants=participants,
+        reports=report_counts.reports,
+        police_incidents=report_counts.police_incidents,
         accounts=accounts,
     )

@@ -212,7 +212,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.visible_report(actor=actor_of(request), pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("intake:report_detail", pk=report.pk)
     try:
         services.add_attachment(actor=actor_of(request), report=report, upload=form.cleaned_data["file"])
