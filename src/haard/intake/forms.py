@@ -98,7 +98,9 @@ class ReportForm(forms.Form):
 class InvolvedPersonForm(forms.Form):
     """One person involved: an existing person (chosen from the search) or a new one."""
 
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The pick from the register search: a person's number, or "new" (radio buttons rendered by
+    # the search's fragment, registry:person_suggest).
+    person = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *InvolvementRole.choices], required=False)
     first_names = forms.CharField(label=_("First names"), max_length=200, required=False)
     surname_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
@@ -126,10 +128,12 @@ class InvolvedPersonForm(forms.Form):
         return value
 
     def clean_person(self) -> Person | None:
-        pk = self.cleaned_data["person"]
-        if pk is None:
+        value = (self.cleaned_data["person"] or "").strip()
+        if value in ("", "new"):
             return None
-        person = Person.objects.visible_to(self.actor).filter(pk=pk).first()
+        if not value.isdigit():
+            raise ValidationError(_("This person cannot be found."))
+        person = Person.objects.visible_to(self.actor).filter(pk=int(value)).first()
         if person is None:
             raise ValidationError(_("This person cannot be found."))
         return person

@@ -124,7 +124,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Report %(reference)s recorded.") % {"reference": report.reference})
             return redirect("intake:report_detail", pk=report.pk)
-    return render(request, "intake/report_form.html", {"form": form, "people": people})
+    return render(
+        request,
+        "intake/report_form.html",
+        {"form": form, "people": people, "may_search": has_capability(actor, "search_people")},
+    )
 
 
 def _take(request: HttpRequest, form: ReportForm, people: Any) -> Any:
@@ -197,7 +201,14 @@ def history(request: HttpRequest) -> HttpResponse:
             house_letter=number.letter,
             addition=number.addition,
         )
-    person_ids = [int(v) for v in request.GET.getlist("person")[:30] if v.isdigit()]
+    # The people picked so far: `person` or the intake form's own `people-N-person` fields.
+    picked = [
+        v
+        for key in request.GET
+        if key == "person" or key.endswith("-person")
+        for v in request.GET.getlist(key)
+    ]
+    person_ids = [int(v) for v in picked[:30] if v.isdigit()]
     found = selectors.show_history(request=request, address=address, person_ids=person_ids)
     return render(
         request,
