@@ -171,6 +171,7 @@ def _write_registry(plan: RegionPlan, ids: dict[str, int], *, history: bool) -> 
             birth_date=p.birth_date,
             gender=p.gender,
         )
+        person.fill_match_keys()  # bulk_create skips save(), which fills them otherwise
         if p.bsn:
             person.set_bsn(p.bsn)  # only sets the encrypted value and its hash
         people.append(person)

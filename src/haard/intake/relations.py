@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from haard.accounts.access import ALL, NONE, has_capability, register_relation
 from haard.accounts.models import Membership, OrganisationType, User
+from haard.registry.linking import register_address_link
 
 
 def is_veilig_thuis_staff(actor: User) -> bool:
@@ -59,3 +60,8 @@ def people_in_visible_reports(actor: User) -> Q:
 register_relation("intake.Report", report_relation)
 register_relation("intake.PoliceIncident", police_incident_relation)
 register_relation("registry.Person", people_in_visible_reports)
+
+
+# Where a report or police incident happened is evidence of where its people live, for linking.
+register_address_link("intake.ReportPerson", person_field="person", address_path="report__incident_address")
+register_address_link("intake.PoliceIncidentPerson", person_field="person", address_path="incident__address")

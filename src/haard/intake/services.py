@@ -30,8 +30,9 @@ from haard.intake.models import (
     Severity,
     ViolenceType,
 )
+from haard.registry.linking import resolve_person
 from haard.registry.models import Address, Person
-from haard.registry.services import find_or_create_address, parse_house_number, register_person
+from haard.registry.services import find_or_create_address, parse_house_number
 from haard.registry.validation import normalise_postcode
 
 # The capabilities that allow registering a report, and the sources each may use.
@@ -213,14 +214,18 @@ def take_report(
 
 
 def _link(given: NewPerson, *, address: Address | None) -> Person:
-    return register_person(
+    """The registered person a new entry describes: linked when the register holds a clear
+    match, otherwise registered (with a possible match queued for review)."""
+    return resolve_person(
         first_names=given.first_names,
         surname=given.surname,
         surname_prefix=given.surname_prefix,
         birth_date=given.birth_date,
         gender=given.gender,
         bsn=given.bsn,
-    )
+        address=address,
+        source="intake",
+    ).person
 
 
 # Attachments: what a report may carry. The type is judged by the file's first bytes, never by

@@ -63,6 +63,15 @@ def search_people_by_body(request: HttpRequest, body: PersonSearchIn) -> list[Pe
     return selectors.show_people_search(request=request, query=query, bsn=bool(body.bsn))  # type: ignore[return-value]
 
 
+@router.get("/suggest", response=list[PersonOut], summary="People for search-as-you-type (at most 10)")
+def suggest_people(
+    request: HttpRequest, q: str = Query(..., min_length=2, max_length=100)
+) -> list[PersonOut]:
+    require_scope(request, "people:read")
+    _require_region_search(request)
+    return selectors.show_person_suggestions(request=request, query=q)  # type: ignore[return-value]
+
+
 @router.get("/{person_id}", response=PersonOut, summary="One person you may see")
 def get_person(request: HttpRequest, person_id: int) -> PersonOut:
     require_scope(request, "people:read")

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from haard.accounts.access import AccessQuerySet
 from haard.core import crypto
 from haard.core.models import Municipality, Neighbourhood, TimeStampedModel
+from haard.registry.matching import surname_key
 
 BSN_HASH_PURPOSE = "bsn"
+
+# People merged into another are kept (for history and unmerge) but no longer shown: every
+# selector that lists or finds people filters with this.
+ACTIVE_PEOPLE = models.Q(merged_into__isnull=True)
 
 
 class Address(TimeStampedModel):
@@ -72,7 +79,23 @@ class Person(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     secret_address = models.BooleanField(_("secret address"), default=False)
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
-    history = HistoricalRecords(excluded_fields=["bsn_encrypted", "bsn_hash"])
+    # The surname without tussenvoegsel in a spelling-tolerant form (see
+    # registry.matching.surname_key), for linking and search by index. Filled on save; code
+    # that bulk-creates people calls `fill_match_keys()` on each first.
+    surname_key = models.CharField(max_length=100, blank=True, editable=False)
+    # No index: nearly every row is NULL, and an index here tempts SQLite's planner away from
+    # the selective ones (birth date, surname key) when a query also asks for unmerged rows.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="merged_people",
+        verbose_name=_("merged into"),
+    )
+    history = HistoricalRecords(excluded_fields=["bsn_encrypted", "bsn_hash", "surname_key"])
 
     objects = AccessQuerySet.as_manager()
 
@@ -80,9 +103,30 @@ class Person(TimeStampedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["surname", "first_names"]
+        constraints = [
+            # One person per BSN: linking relies on it, and a merge moves the BSN, never copies it.
+            models.UniqueConstraint(
+                fields=["bsn_hash"], condition=~models.Q(bsn_hash=""), name="person_unique_bsn"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["surname_key", "birth_date"], name="person_surname_key_birth"),
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def fill_match_keys(self) -> None:
+        """Compute the derived matching columns from the name (save() does this itself)."""
+        self.surname_key = surname_key(self.surname_prefix, self.surname)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_match_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"surname", "surname_prefix"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "surname_key"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -141,3 +185,110 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.household_id}"
+
+
+class MatchStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CONFIRMED = "confirmed", _("confirmed: merged")
+    REJECTED = "rejected", _("rejected: different people")
+
+
+class PossibleMatch(TimeStampedModel):
+    """Two people that linking could not tell apart with confidence: a person decides.
+
+    `person_a` is the one registered earlier, `person_b` the one linking just registered.
+    """
+
+    person_a = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="possible_matches_as_a", verbose_name=_("person")
+    )
+    person_b = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="possible_matches_as_b",
+        verbose_name=_("possible duplicate"),
+    )
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("possible match")
+        verbose_name_plural = _("possible matches")
+        ordering = ["-score", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_a", "person_b"],
+                condition=models.Q(status="open"),
+                name="possible_match_one_open_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "score"], name="possible_match_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.score:.2f})"
+
+
+class PersonMerge(models.Model):
+    """`merged` was merged into `into`: every link that pointed at `merged` and moved is
+    listed in `moved_links` (model label, primary key, field), so that an unmerge moves
+    exactly those back. `merged` is kept, marked with `merged_into`."""
+
+    merged = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_out", verbose_name=_("merged person")
+    )
+    into = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_in", verbose_name=_("kept person")
+    )
+    possible_match = models.ForeignKey(
+        PossibleMatch, on_delete=models.PROTECT, null=True, blank=True, related_name="merges"
+    )
+    reason = models.TextField(_("reason"))
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
+    moved_links = models.JSONField(_("moved links"), default=list)
+    # Links left with the merged person because the kept person already had the same one
+    # (a unique constraint refused a second): nothing is lost, nothing doubled.
+    kept_links = models.JSONField(_("links already present"), default=list)
+    bsn_moved = models.BooleanField(_("BSN moved to the kept person"), default=False)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unmerged_at = models.DateTimeField(_("unmerged at"), null=True, blank=True)
+    unmerge_reason = models.TextField(_("reason for the unmerge"), blank=True)
+    # Moved links that could not go back at the unmerge (the row was deleted since).
+    not_restored_links = models.JSONField(_("links not restored"), default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("merge of people")
+        verbose_name_plural = _("merges of people")
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(unmerged_at__isnull=True),
+                name="person_merge_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.into_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.unmerged_at is None

@@ -16,6 +16,7 @@ from haard.accounts.services import is_verified
 MENU: list[tuple[tuple[str, ...], str, Any]] = [
     (("register_reports", "send_police_reports", "file_meldcode"), "intake:report_list", _("Reports")),
     (("search_people",), "registry:person_search", _("People")),
+    (("search_people",), "registry:match_queue", _("Possible matches")),
     (("view_cases",), "cases:case_list", _("Cases")),
     (("view_access_log",), "audit:log_search", _("Access log")),
     (("review_emergency_access",), "audit:emergency_review", _("Emergency access review")),

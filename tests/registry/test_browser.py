@@ -1,0 +1,78 @@
+"""The review queue in headless Chromium: a reviewer confirms a possible match, the records
+merge, the merge is undone; axe finds no serious or critical violation and the Content Security
+Policy holds on every page on the way."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django_otp.oath import totp
+from playwright.sync_api import Page
+
+from haard.accounts.models import OrganisationType
+from haard.registry.models import MatchStatus, Person, PersonMerge, PossibleMatch
+from haard.registry.services import register_person
+from tests.e2e.conftest import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
+from tests.factories import TEST_PASSWORD, OrganisationFactory, TeamFactory, give_totp, make_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _sign_in(page: Page, user: Any, device: Any) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    submit_form_with(page, "#id_password")
+    page.fill(
+        "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    )
+    submit_form_with(page, "#id_token")
+
+
+def _visit(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    assert_accessible(page)
+
+
+def test_a_reviewer_confirms_a_possible_match_and_undoes_it(page: Page, page_log: PageLog) -> None:
+    reviewer = make_user(
+        "intake_worker",
+        team=TeamFactory(organisation=OrganisationFactory(type=OrganisationType.VEILIG_THUIS)),
+    )
+    device = give_totp(reviewer)
+    kept = register_person(
+        first_names="Anna", surname="Berg", surname_prefix="van den", birth_date=date(1985, 3, 12)
+    )
+    duplicate = register_person(first_names="Anna", surname="Vandenberg", birth_date=date(1985, 3, 13))
+    item = PossibleMatch.objects.create(
+        person_a=kept,
+        person_b=duplicate,
+        score=0.97,
+        reasons=[{"field": "birth_date", "level": "typo", "weight": 4.0}],
+        source="test",
+    )
+
+    _sign_in(page, reviewer, device)
+    _visit(page, "/people/possible-matches/")
+    _visit(page, f"/people/possible-matches/{item.pk}/")
+    page.check("#id_decision_0")  # the same person
+    page.check("#id_keep_0")  # keep the first
+    page.fill("#id_reason", "Zelfde moeder en school")
+    response = submit_form_with(page, "#id_reason")
+    person_merge = PersonMerge.objects.get()
+    assert response is not None and response.url.endswith(f"/people/merges/{person_merge.pk}/")
+    assert_accessible(page)
+    item.refresh_from_db()
+    assert item.status == MatchStatus.CONFIRMED
+    assert Person.objects.get(pk=duplicate.pk).merged_into_id == kept.pk
+
+    page.fill("#id_reason", "Toch twee personen")
+    submit_form_with(page, "#id_reason")
+    assert_accessible(page)
+    person_merge.refresh_from_db()
+    assert not person_merge.active
+    assert Person.objects.get(pk=duplicate.pk).merged_into_id is None
+    assert_no_csp_violations(page_log)
