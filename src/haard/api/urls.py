@@ -10,7 +10,9 @@ from haard.accounts.api import router as identity_router
 from haard.api import problems
 from haard.api.auth import TokenAuth, VerifiedSessionAuth
 from haard.cases.api import router as cases_router
+from haard.insight.api import router as insight_router
 from haard.intake.api import router as reports_router
+from haard.intake.imports.api import router as imports_router
 from haard.registry.api import router as people_router
 
 api = NinjaAPI(
@@ -29,7 +31,9 @@ problems.install(api)
 api.add_router("/", identity_router)
 api.add_router("/people", people_router)
 api.add_router("/cases", cases_router)
+api.add_router("/insight", insight_router)
 api.add_router("/reports", reports_router)
+api.add_router("/imports", imports_router)
 
 urlpatterns = [
     path("v1/", api.urls),

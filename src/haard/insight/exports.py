@@ -1,0 +1,130 @@
+"""Reconciliation exports as CSV and XLSX.
+
+A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one)
+as a formula; every text cell that starts so gets a leading apostrophe, so that a name or a
+reason such as `=HYPERLINK(...)` or `=cmd|...` stays text. Control characters that XLSX
+cannot hold are dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from haard.insight.reconciliation import NO_REASON, Export, Row
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value: Any) -> Any:
+    """A value a spreadsheet shows and never runs: text that could start a formula gets a
+    leading apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _headers() -> list[str]:
+    return [
+        _("Side"),
+        _("Category"),
+        _("Reference"),
+        _("Date"),
+        _("Police organisation or source"),
+        _("Incident code"),
+        _("Severity"),
+        _("Address"),
+        _("District – neighbourhood"),
+        _("People"),
+        _("Forwarded to Veilig Thuis"),
+        _("Reason not forwarded"),
+        _("Matched by"),
+        _("Matched to"),
+    ]
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("yes") if value else _("no")
+
+
+def _line(row: Row) -> list[Any]:
+    return [
+        _("police") if row.kind == "police" else _("Veilig Thuis"),
+        row.category,
+        row.reference,
+        timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
+        row.origin,
+        row.incident_code,
+        str(row.colour.name),
+        row.address,
+        row.area,
+        row.names,
+        _yes_no(row.forwarded),
+        row.reason_not_forwarded,
+        ", ".join(row.matched_by),
+        row.matched_to,
+    ]
+
+
+def _summary(export: Export) -> list[list[Any]]:
+    scope, counts = export.scope, export.counts
+    lines: list[list[Any]] = [
+        [_("Municipality"), f"{scope.municipality.name} ({scope.municipality.code})"],
+        [_("Period"), f"{scope.period.since.isoformat()} – {scope.period.until.isoformat()}"],
+        [_("Window for a match by person or address (days)"), scope.window_days],
+        [_("Police incidents"), counts.police_total],
+        [_("Matched: reached Veilig Thuis"), counts.police_matched],
+        [_("Police-only"), counts.police_only],
+        [_("Police-only, though recorded as forwarded"), counts.police_only_forwarded],
+        [_("Veilig Thuis reports"), counts.reports_total],
+        [_("Veilig Thuis reports that match a police incident"), counts.reports_matched],
+        [_("Veilig Thuis-only"), counts.vt_only],
+        [],
+        [_("Reason not forwarded (police-only incidents)"), _("Number")],
+    ]
+    lines += [[reason or str(NO_REASON), n] for reason, n in export.reasons]
+    return lines
+
+
+def _clean(value: Any) -> Any:
+    value = safe_cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def to_csv(export: Export) -> bytes:
+    """One CSV file (semicolons, UTF-8 with a byte-order mark, as Dutch spreadsheets expect):
+    every police incident and report with its category."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in _headers()])
+    for row in [*export.incidents, *export.reports]:
+        writer.writerow([safe_cell(value) for value in _line(row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _sheet(workbook: Workbook, title: str, lines: Iterable[list[Any]]) -> None:
+    sheet = workbook.create_sheet(title=title[:31])
+    for line in lines:
+        sheet.append([_clean(value) for value in line])
+
+
+def to_xlsx(export: Export) -> bytes:
+    """A workbook with a summary (counts and reasons), the police incidents and the reports."""
+    workbook = Workbook(write_only=True)
+    _sheet(workbook, _("Summary"), _summary(export))
+    _sheet(workbook, _("Police incidents"), [_headers(), *(_line(r) for r in export.incidents)])
+    _sheet(workbook, _("Veilig Thuis reports"), [_headers(), *(_line(r) for r in export.reports)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

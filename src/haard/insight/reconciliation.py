@@ -1,0 +1,552 @@
+"""Reconciliation: the police's domestic-violence incidents against Veilig Thuis' reports.
+
+For a municipality and period, a police incident is *matched* when a Veilig Thuis report
+- is linked to it (`Report.police_incident`), or
+- is about one of the same people (`PoliceIncidentPerson` / `ReportPerson`), or
+- is about the same address,
+and, for the last two, was received at most `insight.reconciliation_window_days` (14) days
+before or after the incident. The report may fall outside the municipality or the period: an
+incident on 31 December that reached Veilig Thuis on 2 January did reach it. The same rule read
+the other way matches a report to a police incident. What is left is *police-only* and
+*Veilig Thuis-only*; for police-only incidents the reasons the police recorded for not
+forwarding them are grouped and counted.
+
+`show_reconciliation` and `export_reconciliation` work on the rows the actor may see (both
+sides through `visible_to`) and log the people they show; `reconciliation_figures` counts every
+row for figures-only readers, with small counts suppressed and no names or addresses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from haard.accounts.api_support import actor_of
+from haard.accounts.models import User
+from haard.audit.models import Action
+from haard.audit.services import log_access
+from haard.core import region_settings
+from haard.core.models import Municipality
+from haard.insight.colour import Colour, colour
+from haard.insight.disclosure import suppress_small, threshold
+from haard.insight.forms import (
+    LIST_CHOICES,
+    LIST_MATCHED,
+    LIST_MATCHED_REPORTS,
+    LIST_POLICE_ONLY,
+    LIST_VT_ONLY,
+)
+from haard.insight.periods import Period
+from haard.insight.queries import secret_address_q
+from haard.insight.selectors import veilig_thuis_staff
+from haard.intake.models import PoliceIncident, PoliceIncidentPerson, Report, ReportPerson, ReportSource
+
+WINDOW_DAYS = region_settings.declare(
+    "insight.reconciliation_window_days",
+    kind=int,
+    default=14,
+    minimum=0,
+    maximum=365,
+    description=_(
+        "A police incident and a Veilig Thuis report about the same person or address match when "
+        "they are at most this many days apart"
+    ),
+    source="issue 4",
+)
+PAGE_SIZE = 50
+MASKED = _("secret address")
+NO_REASON = _("no reason recorded")
+REASONS = {
+    "link": _("linked"),
+    "person": _("same person"),
+    "address": _("same address"),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What is reconciled: the rows that may match on either side, and the municipality and
+    period whose rows are counted."""
+
+    municipality: Municipality
+    period: Period
+    window_days: int
+    reports_all: QuerySet[Report]
+    incidents_all: QuerySet[PoliceIncident]
+
+    @classmethod
+    def of(cls, *, municipality: Municipality, period: Period, actor: User | None) -> Scope:
+        """The actor's visible rows, or every row (for figures) when actor is None."""
+        return cls(
+            municipality=municipality,
+            period=period,
+            window_days=int(region_settings.value(WINDOW_DAYS.key)),
+            reports_all=Report.objects.all() if actor is None else Report.objects.visible_to(actor),
+            incidents_all=(
+                PoliceIncident.objects.all() if actor is None else PoliceIncident.objects.visible_to(actor)
+            ),
+        )
+
+    @property
+    def incidents(self) -> QuerySet[PoliceIncident]:
+        return self.incidents_all.filter(
+            municipality=self.municipality,
+            occurred_at__gte=self.period.start,
+            occurred_at__lt=self.period.end,
+        )
+
+    @property
+    def reports(self) -> QuerySet[Report]:
+        return self.reports_all.filter(
+            municipality=self.municipality,
+            received_at__gte=self.period.start,
+            received_at__lt=self.period.end,
+        )
+
+    def _window(self) -> timedelta:
+        return timedelta(days=self.window_days)
+
+    def _reports_near(self, moment: str) -> Q:
+        """Reports received within the window of the outer row's `moment`."""
+        return Q(
+            received_at__gte=OuterRef(moment) - self._window(),
+            received_at__lte=OuterRef(moment) + self._window(),
+        )
+
+    def _incidents_near(self, moment: str) -> Q:
+        return Q(
+            occurred_at__gte=OuterRef(moment) - self._window(),
+            occurred_at__lte=OuterRef(moment) + self._window(),
+        )
+
+    # Each reason is its own subquery that starts from an index (the link, the incident's
+    # people, the address), so that the database never scans all reports per incident.
+
+    def _reports_linked(self) -> QuerySet[Report]:
+        return self.reports_all.filter(police_incident=OuterRef("pk"))
+
+    def _reports_of_same_people(self) -> QuerySet[Report]:
+        """Reports near the outer incident about one of its people."""
+        return self.reports_all.filter(
+            self._reports_near("occurred_at"), involved__person__police_involvements__incident=OuterRef("pk")
+        )
+
+    def _reports_at_address(self) -> QuerySet[Report]:
+        return self.reports_all.filter(
+            self._reports_near("occurred_at"), incident_address=OuterRef("address")
+        )
+
+    def _incidents_linked(self) -> QuerySet[PoliceIncident]:
+        return self.incidents_all.filter(pk=OuterRef("police_incident"))
+
+    def _incidents_of_same_people(self) -> QuerySet[PoliceIncident]:
+        return self.incidents_all.filter(
+            self._incidents_near("received_at"), involved__person__report_involvements__report=OuterRef("pk")
+        )
+
+    def _incidents_at_address(self) -> QuerySet[PoliceIncident]:
+        return self.incidents_all.filter(
+            self._incidents_near("received_at"), address=OuterRef("incident_address")
+        )
+
+    def incident_matches(self) -> dict[str, Exists]:
+        """Per reason, whether a report matches the police incident in the outer query."""
+        return {
+            "link": Exists(self._reports_linked()),
+            "person": Exists(self._reports_of_same_people()),
+            "address": Exists(self._reports_at_address()),
+        }
+
+    def report_matches(self) -> dict[str, Exists]:
+        """Per reason, whether a police incident matches the report in the outer query."""
+        return {
+            "link": Exists(self._incidents_linked()),
+            "person": Exists(self._incidents_of_same_people()),
+            "address": Exists(self._incidents_at_address()),
+        }
+
+    def first_matching_report(self) -> Coalesce:
+        """The reference of a report that matches the outer police incident: the linked one,
+        else the earliest about the same people, else the earliest at the same address."""
+        return Coalesce(
+            Subquery(self._reports_linked().order_by("received_at", "pk").values("reference")[:1]),
+            Subquery(self._reports_of_same_people().order_by("received_at", "pk").values("reference")[:1]),
+            Subquery(self._reports_at_address().order_by("received_at", "pk").values("reference")[:1]),
+        )
+
+    def first_matching_incident(self) -> Coalesce:
+        """The registration number of a police incident that matches the outer report, in the
+        same order of reasons."""
+        return Coalesce(
+            Subquery(self._incidents_linked().values("registration_number")[:1]),
+            Subquery(
+                self._incidents_of_same_people()
+                .order_by("occurred_at", "pk")
+                .values("registration_number")[:1]
+            ),
+            Subquery(
+                self._incidents_at_address().order_by("occurred_at", "pk").values("registration_number")[:1]
+            ),
+        )
+
+
+def _any(conditions: dict[str, Exists]) -> Q:
+    return Q(conditions["link"]) | Q(conditions["person"]) | Q(conditions["address"])
+
+
+@dataclass(frozen=True)
+class Counts:
+    police_total: int
+    police_matched: int
+    police_only: int
+    police_only_forwarded: int
+    reports_total: int
+    reports_matched: int
+    vt_only: int
+
+    def by_list(self) -> dict[str, int]:
+        return {
+            LIST_MATCHED: self.police_matched,
+            LIST_POLICE_ONLY: self.police_only,
+            LIST_MATCHED_REPORTS: self.reports_matched,
+            LIST_VT_ONLY: self.vt_only,
+        }
+
+
+def counts(scope: Scope) -> Counts:
+    """The three-way counts, each side in one aggregate query."""
+    matched = _any(scope.incident_matches())
+    police = scope.incidents.aggregate(
+        total=Count("pk"),
+        matched=Count("pk", filter=matched),
+        only_forwarded=Count("pk", filter=~matched & Q(forwarded_to_veilig_thuis=True)),
+    )
+    reports = scope.reports.aggregate(
+        total=Count("pk"), matched=Count("pk", filter=_any(scope.report_matches()))
+    )
+    return Counts(
+        police_total=police["total"],
+        police_matched=police["matched"],
+        police_only=police["total"] - police["matched"],
+        police_only_forwarded=police["only_forwarded"],
+        reports_total=reports["total"],
+        reports_matched=reports["matched"],
+        vt_only=reports["total"] - reports["matched"],
+    )
+
+
+def reasons_not_forwarded(scope: Scope) -> list[tuple[str, int]]:
+    """Police-only incidents grouped by the recorded reason for not forwarding, most first."""
+    rows = (
+        scope.incidents.filter(~_any(scope.incident_matches()))
+        .order_by()
+        .values_list("reason_not_forwarded")
+        .annotate(n=Count("pk"))
+    )
+    grouped: dict[str, int] = {}
+    for reason, n in rows:
+        key = (reason or "").strip()
+        grouped[key] = grouped.get(key, 0) + n
+    return sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
+
+
+# --- the lists behind the counts (personal data) --------------------------------------------
+
+
+@dataclass
+class Row:
+    kind: str  # "police" or "report"
+    pk: int
+    reference: str
+    at: datetime
+    category: str
+    colour: Colour
+    address: str
+    area: str
+    people: list[tuple[int, str]]
+    origin: str  # police organisation, or the report's source
+    matched_by: list[str]
+    matched_to: str
+    forwarded: bool | None = None
+    reason_not_forwarded: str = ""
+    incident_code: str = ""
+    masked: bool = False
+    address_id: int | None = None
+
+    @property
+    def names(self) -> str:
+        return "; ".join(name for _pk, name in self.people)
+
+
+def _incident_rows(scope: Scope, *, mask: bool) -> QuerySet[PoliceIncident]:
+    conditions = scope.incident_matches()
+    rows = scope.incidents.annotate(
+        by_link=conditions["link"],
+        by_person=conditions["person"],
+        by_address=conditions["address"],
+        matched_to=scope.first_matching_report(),
+    )
+    if mask:
+        rows = rows.annotate(
+            secret=ExpressionWrapper(secret_address_q("address"), output_field=BooleanField())
+        )
+    return rows.select_related("address__neighbourhood__district", "police_organisation")
+
+
+def _report_rows(scope: Scope, *, mask: bool) -> QuerySet[Report]:
+    conditions = scope.report_matches()
+    rows = scope.reports.annotate(
+        by_link=conditions["link"],
+        by_person=conditions["person"],
+        by_address=conditions["address"],
+        matched_to=scope.first_matching_incident(),
+    )
+    if mask:
+        rows = rows.annotate(
+            secret=ExpressionWrapper(secret_address_q("incident_address"), output_field=BooleanField())
+        )
+    return rows.select_related("incident_address__neighbourhood__district")
+
+
+def list_rows(scope: Scope, which: str, *, mask: bool) -> QuerySet[Any]:
+    """The rows behind one count, newest first."""
+    if which in (LIST_MATCHED, LIST_POLICE_ONLY):
+        matched = _any(scope.incident_matches())
+        incidents = _incident_rows(scope, mask=mask)
+        chosen = incidents.filter(matched if which == LIST_MATCHED else ~matched)
+        return chosen.order_by("-occurred_at", "-pk")
+    matched = _any(scope.report_matches())
+    reports = _report_rows(scope, mask=mask)
+    chosen_reports = reports.filter(matched if which == LIST_MATCHED_REPORTS else ~matched)
+    return chosen_reports.order_by("-received_at", "-pk")
+
+
+def _where(address: Any, masked: bool) -> tuple[str, str]:
+    if address is None:
+        return "", ""
+    if masked:
+        return str(MASKED), ""
+    neighbourhood = address.neighbourhood
+    area = f"{neighbourhood.district.name} – {neighbourhood.name}" if neighbourhood else ""
+    return str(address), area
+
+
+def _matched_by(row: Any) -> list[str]:
+    return [str(REASONS[key]) for key in ("link", "person", "address") if getattr(row, f"by_{key}", False)]
+
+
+People = dict[int, list[tuple[int, str]]]
+
+
+def _people(involvements: QuerySet[Any], owner: str) -> People:
+    """The people per incident or report, as (person id, full name), in one query."""
+    found: People = {}
+    for owner_id, person_id, first, prefix, surname in involvements.order_by(owner, "person_id").values_list(
+        owner, "person_id", "person__first_names", "person__surname_prefix", "person__surname"
+    ):
+        name = " ".join(part for part in (first, prefix, surname) if part)
+        found.setdefault(owner_id, []).append((person_id, name))
+    return found
+
+
+def people_of_incidents(incidents: Any) -> People:
+    """`incidents`: ids, or a queryset of police incidents (used as a subquery, so that an
+    export of thousands of rows sends no list of thousands of ids)."""
+    return _people(PoliceIncidentPerson.objects.filter(incident__in=incidents), "incident_id")
+
+
+def people_of_reports(reports: Any) -> People:
+    return _people(ReportPerson.objects.filter(report__in=reports), "report_id")
+
+
+def to_row(obj: Any, people: People) -> Row:
+    """A list row from an annotated police incident or report and the people per row."""
+    masked = bool(getattr(obj, "secret", False))
+    people_here = people.get(obj.pk, [])
+    matched_by = _matched_by(obj)
+    if isinstance(obj, PoliceIncident):
+        address, area = _where(obj.address, masked)
+        return Row(
+            kind="police",
+            pk=obj.pk,
+            reference=obj.registration_number,
+            at=obj.occurred_at,
+            category=str(dict(LIST_CHOICES)[LIST_MATCHED if matched_by else LIST_POLICE_ONLY]),
+            colour=colour(obj.severity),
+            address=address,
+            area=area,
+            people=people_here,
+            origin=obj.police_organisation.name,
+            matched_by=matched_by,
+            matched_to=obj.matched_to or "",  # type: ignore[attr-defined]
+            forwarded=obj.forwarded_to_veilig_thuis,
+            reason_not_forwarded=obj.reason_not_forwarded,
+            incident_code=obj.incident_code,
+            masked=masked and obj.address_id is not None,
+            address_id=obj.address_id,
+        )
+    address, area = _where(obj.incident_address, masked)
+    return Row(
+        kind="report",
+        pk=obj.pk,
+        reference=obj.reference,
+        at=obj.received_at,
+        category=str(dict(LIST_CHOICES)[LIST_MATCHED_REPORTS if matched_by else LIST_VT_ONLY]),
+        colour=colour(obj.initial_severity),
+        address=address,
+        area=area,
+        people=people_here,
+        origin=str(dict(ReportSource.choices).get(obj.source, obj.source)),
+        matched_by=matched_by,
+        matched_to=obj.matched_to or "",
+        masked=masked and obj.incident_address_id is not None,
+        address_id=obj.incident_address_id,
+    )
+
+
+def _person_ids(rows: Iterable[Row]) -> set[int]:
+    return {pk for row in rows for pk, _name in row.people}
+
+
+@dataclass
+class Reconciliation:
+    scope: Scope
+    counts: Counts
+    reasons: list[tuple[str, int]]
+    show: str
+    page: Page[Any]
+    rows: list[Row] = field(default_factory=list)
+    only_visible: bool = True
+
+
+def show_reconciliation(
+    *,
+    request: Any,
+    municipality: Municipality,
+    period: Period,
+    show: str = LIST_MATCHED,
+    page_number: Any = 1,
+    strict: bool = False,
+) -> Reconciliation:
+    """The counts over the rows the request's user may see, the grouped reasons, and one page
+    of the list behind one count, logged with the people on that page."""
+    actor = actor_of(request)
+    scope = Scope.of(municipality=municipality, period=period, actor=actor)
+    staff = veilig_thuis_staff(actor)
+    paginator = Paginator(list_rows(scope, show, mask=not staff), PAGE_SIZE)
+    result = Reconciliation(
+        scope=scope,
+        counts=counts(scope),
+        reasons=reasons_not_forwarded(scope),
+        show=show,
+        page=Page([], 1, paginator),
+        only_visible=not staff,
+    )
+    if strict:
+        try:
+            page = paginator.page(page_number)
+        except EmptyPage:
+            result.page = Page([], page_number, paginator)
+            return result
+    else:
+        page = paginator.get_page(page_number)
+    objects = list(page.object_list)
+    ids = [obj.pk for obj in objects]
+    people = people_of_incidents(ids) if show in (LIST_MATCHED, LIST_POLICE_ONLY) else people_of_reports(ids)
+    result.rows = [to_row(obj, people) for obj in objects]
+    page.object_list = result.rows
+    result.page = page
+    log_access(
+        request=request,
+        action=Action.SEARCH,
+        record_type="insight.Reconciliation",
+        query=f"municipality={municipality.code} since={period.since} until={period.until} list={show}",
+        person_ids=_person_ids(result.rows),
+    )
+    return result
+
+
+@dataclass
+class Export:
+    scope: Scope
+    counts: Counts
+    reasons: list[tuple[str, int]]
+    incidents: list[Row]
+    reports: list[Row]
+
+
+def export_reconciliation(*, request: Any, municipality: Municipality, period: Period) -> Export:
+    """Everything behind the counts that the request's user may see, for a CSV or XLSX file,
+    logged as an export with everyone in it."""
+    actor = actor_of(request)
+    scope = Scope.of(municipality=municipality, period=period, actor=actor)
+    mask = not veilig_thuis_staff(actor)
+    incident_people = people_of_incidents(scope.incidents.values("pk"))
+    report_people = people_of_reports(scope.reports.values("pk"))
+    incidents = [
+        to_row(obj, incident_people)
+        for obj in _incident_rows(scope, mask=mask).order_by("-occurred_at", "-pk").iterator(chunk_size=2000)
+    ]
+    reports = [
+        to_row(obj, report_people)
+        for obj in _report_rows(scope, mask=mask).order_by("-received_at", "-pk").iterator(chunk_size=2000)
+    ]
+    log_access(
+        request=request,
+        action=Action.EXPORT,
+        record_type="insight.Reconciliation",
+        query=f"municipality={municipality.code} since={period.since} until={period.until}",
+        person_ids=_person_ids(incidents) | _person_ids(reports),
+    )
+    return Export(scope, counts(scope), reasons_not_forwarded(scope), incidents, reports)
+
+
+# --- figures only (no personal data) --------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    municipality: Municipality
+    period: Period
+    window_days: int
+    counts: dict[str, str]
+    reasons: list[tuple[str, str]]
+    suppress_below: int
+
+
+def reconciliation_figures(*, municipality: Municipality, period: Period) -> Figures:
+    """The counts over every row, suppressed below the threshold. A reason is free text: one
+    recorded fewer times than the threshold is folded into "other reasons", so that no rare
+    (and perhaps identifying) text is shown."""
+    scope = Scope.of(municipality=municipality, period=period, actor=None)
+    found = counts(scope)
+    limit = threshold()
+    shown: list[tuple[str, str]] = []
+    other = 0
+    for reason, n in reasons_not_forwarded(scope):
+        if n < limit and reason:
+            other += n
+        else:
+            shown.append((reason or str(NO_REASON), suppress_small(n, below=limit)))
+    if other:
+        shown.append((str(_("other reasons")), suppress_small(other, below=limit)))
+    return Figures(
+        municipality=municipality,
+        period=period,
+        window_days=scope.window_days,
+        counts={name: suppress_small(value, below=limit) for name, value in vars(found).items()},
+        reasons=shown,
+        suppress_below=limit,
+    )
+
+
+def window_text() -> str:
+    """The matching window as the page shows it (region_settings.describe)."""
+    return region_settings.describe(WINDOW_DAYS.key)
