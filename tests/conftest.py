@@ -73,3 +73,8 @@ def own_case(team: Team, case_manager: User) -> Any:
 @pytest.fixture
 def other_case(db: None) -> Any:
     return make_case(team=TeamFactory(), people=2, reference="T-OTHER")
+
+
+# The browser fixtures live in one place for every package's browser tests: one Chromium per
+# test session (a second Playwright instance in the same process would fail).
+from tests.browser import browser, page, page_log, playwright_instance  # noqa: E402, F401

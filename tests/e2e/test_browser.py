@@ -15,7 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, Response
 
-from tests.e2e.conftest import (
+from tests.browser import (
     PageLog,
     assert_accessible,
     assert_no_csp_violations,

@@ -17,7 +17,7 @@ from haard.accounts.models import OrganisationType
 from haard.intake.imports.models import ImportBatch
 from haard.intake.models import PoliceIncident, Report
 from haard.registry.models import HouseholdMember, Person, PossibleMatch
-from tests.e2e.conftest import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
+from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
 from tests.factories import (
     TEST_PASSWORD,
     AddressFactory,

@@ -14,7 +14,6 @@ from haard.accounts.models import Organisation, User
 from haard.core.models import District, Municipality, Neighbourhood
 from haard.registry.models import Address
 from tests.conftest import sign_in
-from tests.e2e.conftest import browser, page, page_log, playwright_instance  # noqa: F401 (for test_browser)
 from tests.factories import AddressFactory, DistrictFactory, MunicipalityFactory, NeighbourhoodFactory
 from tests.insight.factories import police_organisation, police_user, policy_user, vt_user
 

@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from playwright.sync_api import Page
 
 from haard.intake.models import Severity
-from tests.e2e.conftest import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
+from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
 from tests.factories import TEST_PASSWORD, AddressFactory, PersonFactory, give_totp
 from tests.insight.factories import days_ago, make_incident, make_report, policy_user, vt_user
 

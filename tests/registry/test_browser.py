@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from haard.accounts.models import OrganisationType
 from haard.registry.models import MatchStatus, Person, PersonMerge, PossibleMatch
 from haard.registry.services import register_person
-from tests.e2e.conftest import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
+from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
 from tests.factories import TEST_PASSWORD, OrganisationFactory, TeamFactory, give_totp, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

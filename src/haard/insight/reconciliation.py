@@ -24,8 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.api_support import actor_of
@@ -113,92 +112,134 @@ class Scope:
     def _window(self) -> timedelta:
         return timedelta(days=self.window_days)
 
-    def _reports_near(self, moment: str) -> Q:
-        """Reports received within the window of the outer row's `moment`."""
-        return Q(
-            received_at__gte=OuterRef(moment) - self._window(),
-            received_at__lte=OuterRef(moment) + self._window(),
-        )
+    # Matching works on sets the database computes once per query (a join per reason), never
+    # on a subquery per row: with an OR of three reasons a correlated subquery per row is
+    # planned badly by both SQLite and PostgreSQL once there are tens of thousands of rows.
 
-    def _incidents_near(self, moment: str) -> Q:
-        return Q(
-            occurred_at__gte=OuterRef(moment) - self._window(),
-            occurred_at__lte=OuterRef(moment) + self._window(),
-        )
-
-    # Each reason is its own subquery that starts from an index (the link, the incident's
-    # people, the address), so that the database never scans all reports per incident.
-
-    def _reports_linked(self) -> QuerySet[Report]:
-        return self.reports_all.filter(police_incident=OuterRef("pk"))
-
-    def _reports_of_same_people(self) -> QuerySet[Report]:
-        """Reports near the outer incident about one of its people."""
-        return self.reports_all.filter(
-            self._reports_near("occurred_at"), involved__person__police_involvements__incident=OuterRef("pk")
-        )
-
-    def _reports_at_address(self) -> QuerySet[Report]:
-        return self.reports_all.filter(
-            self._reports_near("occurred_at"), incident_address=OuterRef("address")
-        )
-
-    def _incidents_linked(self) -> QuerySet[PoliceIncident]:
-        return self.incidents_all.filter(pk=OuterRef("police_incident"))
-
-    def _incidents_of_same_people(self) -> QuerySet[PoliceIncident]:
-        return self.incidents_all.filter(
-            self._incidents_near("received_at"), involved__person__report_involvements__report=OuterRef("pk")
-        )
-
-    def _incidents_at_address(self) -> QuerySet[PoliceIncident]:
-        return self.incidents_all.filter(
-            self._incidents_near("received_at"), address=OuterRef("incident_address")
-        )
-
-    def incident_matches(self) -> dict[str, Exists]:
-        """Per reason, whether a report matches the police incident in the outer query."""
+    def matching_incidents(self) -> dict[str, QuerySet[Any]]:
+        """Per reason, the ids of the counted police incidents that a (visible) report matches."""
+        window = self._window()
+        reports = self.reports_all.values("pk")
+        person = "involved__person__report_involvements__report"
         return {
-            "link": Exists(self._reports_linked()),
-            "person": Exists(self._reports_of_same_people()),
-            "address": Exists(self._reports_at_address()),
+            "link": self.incidents.filter(reports__in=reports).values("pk"),
+            "person": self.incidents.filter(
+                **{
+                    f"{person}__in": reports,
+                    f"{person}__received_at__gte": F("occurred_at") - window,
+                    f"{person}__received_at__lte": F("occurred_at") + window,
+                }
+            ).values("pk"),
+            "address": self.incidents.filter(
+                address__reports__in=reports,
+                address__reports__received_at__gte=F("occurred_at") - window,
+                address__reports__received_at__lte=F("occurred_at") + window,
+            ).values("pk"),
         }
 
-    def report_matches(self) -> dict[str, Exists]:
-        """Per reason, whether a police incident matches the report in the outer query."""
+    def matching_reports(self) -> dict[str, QuerySet[Any]]:
+        """Per reason, the ids of the counted reports that a (visible) police incident matches."""
+        window = self._window()
+        incidents = self.incidents_all.values("pk")
+        person = "involved__person__police_involvements__incident"
         return {
-            "link": Exists(self._incidents_linked()),
-            "person": Exists(self._incidents_of_same_people()),
-            "address": Exists(self._incidents_at_address()),
+            "link": self.reports.filter(police_incident__in=incidents).values("pk"),
+            "person": self.reports.filter(
+                **{
+                    f"{person}__in": incidents,
+                    f"{person}__occurred_at__gte": F("received_at") - window,
+                    f"{person}__occurred_at__lte": F("received_at") + window,
+                }
+            ).values("pk"),
+            "address": self.reports.filter(
+                incident_address__police_incidents__in=incidents,
+                incident_address__police_incidents__occurred_at__gte=F("received_at") - window,
+                incident_address__police_incidents__occurred_at__lte=F("received_at") + window,
+            ).values("pk"),
         }
 
-    def first_matching_report(self) -> Coalesce:
-        """The reference of a report that matches the outer police incident: the linked one,
-        else the earliest about the same people, else the earliest at the same address."""
-        return Coalesce(
-            Subquery(self._reports_linked().order_by("received_at", "pk").values("reference")[:1]),
-            Subquery(self._reports_of_same_people().order_by("received_at", "pk").values("reference")[:1]),
-            Subquery(self._reports_at_address().order_by("received_at", "pk").values("reference")[:1]),
-        )
+    def incident_matches(self) -> dict[str, Q]:
+        """Per reason, a condition on a police incident: a report matches it."""
+        return {reason: Q(pk__in=ids) for reason, ids in self.matching_incidents().items()}
 
-    def first_matching_incident(self) -> Coalesce:
-        """The registration number of a police incident that matches the outer report, in the
-        same order of reasons."""
-        return Coalesce(
-            Subquery(self._incidents_linked().values("registration_number")[:1]),
-            Subquery(
-                self._incidents_of_same_people()
-                .order_by("occurred_at", "pk")
-                .values("registration_number")[:1]
+    def report_matches(self) -> dict[str, Q]:
+        """Per reason, a condition on a report: a police incident matches it."""
+        return {reason: Q(pk__in=ids) for reason, ids in self.matching_reports().items()}
+
+    def reports_matching(self, incident_ids: Any) -> dict[int, str]:
+        """For these police incidents (ids or a queryset of them), the reference of a report
+        that matches each: the linked one, else the earliest about the same people, else the
+        earliest at the same address."""
+        window = self._window()
+        reports = self.reports_all.values("pk")
+        incidents = PoliceIncident.objects.filter(pk__in=incident_ids)
+        person = "involved__person__report_involvements__report"
+        pairs = [
+            Report.objects.filter(pk__in=reports, police_incident__in=incident_ids)
+            .order_by("received_at", "pk")
+            .values_list("police_incident_id", "reference"),
+            incidents.filter(
+                **{
+                    f"{person}__in": reports,
+                    f"{person}__received_at__gte": F("occurred_at") - window,
+                    f"{person}__received_at__lte": F("occurred_at") + window,
+                }
+            )
+            .order_by(f"{person}__received_at", f"{person}__id")
+            .values_list("pk", f"{person}__reference"),
+            incidents.filter(
+                address__reports__in=reports,
+                address__reports__received_at__gte=F("occurred_at") - window,
+                address__reports__received_at__lte=F("occurred_at") + window,
+            )
+            .order_by("address__reports__received_at", "address__reports__id")
+            .values_list("pk", "address__reports__reference"),
+        ]
+        return _first_per_row(pairs)
+
+    def incidents_matching(self, report_ids: Any) -> dict[int, str]:
+        """For these reports, the registration number of a police incident that matches each,
+        in the same order of reasons."""
+        window = self._window()
+        incidents = self.incidents_all.values("pk")
+        reports = Report.objects.filter(pk__in=report_ids)
+        person = "involved__person__police_involvements__incident"
+        pairs = [
+            reports.filter(police_incident__in=incidents).values_list(
+                "pk", "police_incident__registration_number"
             ),
-            Subquery(
-                self._incidents_at_address().order_by("occurred_at", "pk").values("registration_number")[:1]
-            ),
-        )
+            reports.filter(
+                **{
+                    f"{person}__in": incidents,
+                    f"{person}__occurred_at__gte": F("received_at") - window,
+                    f"{person}__occurred_at__lte": F("received_at") + window,
+                }
+            )
+            .order_by(f"{person}__occurred_at", f"{person}__id")
+            .values_list("pk", f"{person}__registration_number"),
+            reports.filter(
+                incident_address__police_incidents__in=incidents,
+                incident_address__police_incidents__occurred_at__gte=F("received_at") - window,
+                incident_address__police_incidents__occurred_at__lte=F("received_at") + window,
+            )
+            .order_by(
+                "incident_address__police_incidents__occurred_at", "incident_address__police_incidents__id"
+            )
+            .values_list("pk", "incident_address__police_incidents__registration_number"),
+        ]
+        return _first_per_row(pairs)
 
 
-def _any(conditions: dict[str, Exists]) -> Q:
-    return Q(conditions["link"]) | Q(conditions["person"]) | Q(conditions["address"])
+def _first_per_row(pairs: list[Any]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for rows in pairs:
+        for pk, reference in rows:
+            found.setdefault(pk, reference)
+    return found
+
+
+def _any(conditions: dict[str, Q]) -> Q:
+    return conditions["link"] | conditions["person"] | conditions["address"]
 
 
 @dataclass(frozen=True)
@@ -288,10 +329,10 @@ class Row:
 def _incident_rows(scope: Scope, *, mask: bool) -> QuerySet[PoliceIncident]:
     conditions = scope.incident_matches()
     rows = scope.incidents.annotate(
-        by_link=conditions["link"],
-        by_person=conditions["person"],
-        by_address=conditions["address"],
-        matched_to=scope.first_matching_report(),
+        **{
+            f"by_{reason}": ExpressionWrapper(q, output_field=BooleanField())
+            for reason, q in conditions.items()
+        }
     )
     if mask:
         rows = rows.annotate(
@@ -303,10 +344,10 @@ def _incident_rows(scope: Scope, *, mask: bool) -> QuerySet[PoliceIncident]:
 def _report_rows(scope: Scope, *, mask: bool) -> QuerySet[Report]:
     conditions = scope.report_matches()
     rows = scope.reports.annotate(
-        by_link=conditions["link"],
-        by_person=conditions["person"],
-        by_address=conditions["address"],
-        matched_to=scope.first_matching_incident(),
+        **{
+            f"by_{reason}": ExpressionWrapper(q, output_field=BooleanField())
+            for reason, q in conditions.items()
+        }
     )
     if mask:
         rows = rows.annotate(
@@ -366,8 +407,9 @@ def people_of_reports(reports: Any) -> People:
     return _people(ReportPerson.objects.filter(report__in=reports), "report_id")
 
 
-def to_row(obj: Any, people: People) -> Row:
-    """A list row from an annotated police incident or report and the people per row."""
+def to_row(obj: Any, people: People, matched_to: dict[int, str]) -> Row:
+    """A list row from an annotated police incident or report, the people per row and what
+    each row matched."""
     masked = bool(getattr(obj, "secret", False))
     people_here = people.get(obj.pk, [])
     matched_by = _matched_by(obj)
@@ -385,7 +427,7 @@ def to_row(obj: Any, people: People) -> Row:
             people=people_here,
             origin=obj.police_organisation.name,
             matched_by=matched_by,
-            matched_to=obj.matched_to or "",  # type: ignore[attr-defined]
+            matched_to=matched_to.get(obj.pk, ""),
             forwarded=obj.forwarded_to_veilig_thuis,
             reason_not_forwarded=obj.reason_not_forwarded,
             incident_code=obj.incident_code,
@@ -405,7 +447,7 @@ def to_row(obj: Any, people: People) -> Row:
         people=people_here,
         origin=str(dict(ReportSource.choices).get(obj.source, obj.source)),
         matched_by=matched_by,
-        matched_to=obj.matched_to or "",
+        matched_to=matched_to.get(obj.pk, ""),
         masked=masked and obj.incident_address_id is not None,
         address_id=obj.incident_address_id,
     )
@@ -459,8 +501,11 @@ def show_reconciliation(
         page = paginator.get_page(page_number)
     objects = list(page.object_list)
     ids = [obj.pk for obj in objects]
-    people = people_of_incidents(ids) if show in (LIST_MATCHED, LIST_POLICE_ONLY) else people_of_reports(ids)
-    result.rows = [to_row(obj, people) for obj in objects]
+    if show in (LIST_MATCHED, LIST_POLICE_ONLY):
+        people, matched_to = people_of_incidents(ids), scope.reports_matching(ids)
+    else:
+        people, matched_to = people_of_reports(ids), scope.incidents_matching(ids)
+    result.rows = [to_row(obj, people, matched_to) for obj in objects]
     page.object_list = result.rows
     result.page = page
     log_access(
@@ -488,14 +533,18 @@ def export_reconciliation(*, request: Any, municipality: Municipality, period: P
     actor = actor_of(request)
     scope = Scope.of(municipality=municipality, period=period, actor=actor)
     mask = not veilig_thuis_staff(actor)
-    incident_people = people_of_incidents(scope.incidents.values("pk"))
-    report_people = people_of_reports(scope.reports.values("pk"))
+    incident_ids, report_ids = scope.incidents.values("pk"), scope.reports.values("pk")
+    incident_people, report_people = people_of_incidents(incident_ids), people_of_reports(report_ids)
+    reports_matched, incidents_matched = (
+        scope.reports_matching(incident_ids),
+        scope.incidents_matching(report_ids),
+    )
     incidents = [
-        to_row(obj, incident_people)
+        to_row(obj, incident_people, reports_matched)
         for obj in _incident_rows(scope, mask=mask).order_by("-occurred_at", "-pk").iterator(chunk_size=2000)
     ]
     reports = [
-        to_row(obj, report_people)
+        to_row(obj, report_people, incidents_matched)
         for obj in _report_rows(scope, mask=mask).order_by("-received_at", "-pk").iterator(chunk_size=2000)
     ]
     log_access(
