@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from haard.accounts.models import OrganisationType, User
 from haard.cases.models import CaseMember
@@ -25,6 +26,13 @@ from tests.factories import OrganisationFactory, PersonFactory, TeamFactory, mak
 from tests.intake.factories import make_report
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    # The assertions below read the services' messages in English.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
