@@ -51,6 +51,7 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
     import django
+    from django.db.models import Count
 
     django.setup()
     from django.conf import settings
@@ -62,8 +63,10 @@ def main() -> int:
 
     from haard.accounts.models import User
     from haard.cases.models import Case
+    from haard.core.models import Municipality
     from haard.demo.generator import generate_region
-    from haard.registry.models import Person
+    from haard.intake.models import Report
+    from haard.registry.models import Address, Person
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     # Keep one connection for the whole run, as an app server with persistent connections does.
@@ -91,6 +94,14 @@ def main() -> int:
     person = Person.objects.visible_to(manager).first()
     if case is None or person is None:
         raise SystemExit("The demo region gave the case manager no case: nothing to measure.")
+    # The address view of the municipality with the most reports, and the timeline of its
+    # busiest address, as the Veilig Thuis intake worker (who sees every report of the region).
+    by_reports = Municipality.objects.annotate(n=Count("reports")).order_by("-n")
+    busiest = by_reports.values_list("code", flat=True).first()
+    address = Address.objects.annotate(n=Count("reports")).order_by("-n").values_list("pk", flat=True).first()
+    if busiest is None or address is None or not Report.objects.exists():
+        raise SystemExit("The demo region has no reports: nothing to measure.")
+    addresses = f"/insight/addresses/?municipality={busiest}"
     targets = [
         ("regisseur", "home", "/"),
         ("regisseur", "case list", "/cases/"),
@@ -99,6 +110,13 @@ def main() -> int:
         ("intake", "person search (page)", f"/people/?q={person.surname[:4]}"),
         ("intake", "person search (API)", f"/api/v1/people/?q={person.surname[:4]}"),
         ("regisseur", "case detail (API)", f"/api/v1/cases/{case.pk}"),
+        ("intake", "address view", addresses),
+        ("intake", "address view, by count", addresses + "&sort=incidents"),
+        ("intake", "address view, page 5", addresses + "&page=5"),
+        ("intake", "address timeline", f"/insight/addresses/{address}/"),
+        ("intake", "address view (API)", f"/api/v1/insight/addresses?municipality={busiest}"),
+        ("beleid", "address figures", f"/insight/addresses/figures/?municipality={busiest}"),
+        ("intake", "reconciliation", f"/insight/reconciliation/?municipality={busiest}"),
     ]
     print(f"{'operation':<24} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'queries':>8}")
     for username, label, url in targets:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram lookups; inert on SQLite
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -70,7 +71,13 @@ INSTALLED_APPS = [
     "haard.intake",
     "haard.intake.imports",
     "haard.cases",
+    "haard.triage",
+    "haard.huisverbod",
+    "haard.meldcode",
+    "haard.shelter",
+    "haard.conferences",
     "haard.insight",
+    "haard.work",
     "haard.api",
     "haard.web",
     "haard.demo",
@@ -79,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "haard.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +163,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
+
+# Reminder e-mails carry no personal data (a count and a link). Without an SMTP host they are
+# written to the console; production sets the host and sender.
+EMAIL_HOST = env_str("HAARD_EMAIL_HOST", "")
+EMAIL_PORT = env_int("HAARD_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("HAARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("HAARD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = True
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("HAARD_EMAIL_FROM", "haard <no-reply@haard.invalid>")
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after a period without activity: each request moves the expiry forward.
@@ -259,6 +281,9 @@ LOGGING = {
         # Request logs can carry query strings with names; keep them out.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"level": "WARNING"},
+        # PDF rendering reports every step and font subset at INFO.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -10,10 +10,25 @@ from tests.insight.factories import days_ago, make_incident, make_report
 from tests.security.test_url_walk import Spec
 
 # Figures only: counts (small ones suppressed), never a name or an address.
-NO_PERSONAL_DATA = {"insight:address_figures", "insight:reconciliation_figures"}
+# The indicators, the area scan and the statistics export, with their downloads, show counts
+# after disclosure control (tests/insight/test_policy_walk.py proves it with demo data).
+NO_PERSONAL_DATA = {
+    "insight:address_figures",
+    "insight:reconciliation_figures",
+    "insight:indicator_list",
+    "insight:indicator_detail",
+    "insight:indicator_export",
+    "insight:area_scan",
+    "insight:area_scan_export",
+    "insight:area_scan_report",
+    "insight:statistics",
+    "insight:statistics_export",
+}
 API_NO_PERSONAL_DATA = {
     ("GET", "/api/v1/insight/addresses/figures"),
     ("GET", "/api/v1/insight/reconciliation/figures"),
+    ("GET", "/api/v1/insight/indicators"),
+    ("GET", "/api/v1/insight/indicators/{key}"),
 }
 
 

@@ -159,6 +159,12 @@ class ApiScope(models.TextChoices):
     CASES_READ = "cases:read", _("Read cases")
     REPORTS_READ = "reports:read", _("Read reports")
     REPORTS_WRITE = "reports:write", _("Send reports")
+    CASES_WRITE = "cases:write", _("Change cases")
+    ASSESSMENTS_READ = "assessments:read", _("Read safety assessments")
+    ASSESSMENTS_WRITE = "assessments:write", _("Record safety assessments")
+    RESTRAINING_ORDERS_READ = "restraining-orders:read", _("Read restraining orders")
+    RESTRAINING_ORDERS_WRITE = "restraining-orders:write", _("Record restraining orders")
+    CONFERENCES_WRITE = "conferences:write", _("Record case conferences")
 
 
 class ApiClient(TimeStampedModel):

@@ -10,10 +10,15 @@ from haard.accounts.api import router as identity_router
 from haard.api import problems
 from haard.api.auth import TokenAuth, VerifiedSessionAuth
 from haard.cases.api import router as cases_router
+from haard.conferences.api import router as conferences_router
+from haard.huisverbod.api import router as huisverbod_router
 from haard.insight.api import router as insight_router
 from haard.intake.api import router as reports_router
 from haard.intake.imports.api import router as imports_router
+from haard.meldcode.api import router as meldcode_router
 from haard.registry.api import router as people_router
+from haard.shelter.api import router as shelter_router
+from haard.triage.api import router as triage_router
 
 api = NinjaAPI(
     title="haard API",
@@ -34,6 +39,11 @@ api.add_router("/cases", cases_router)
 api.add_router("/insight", insight_router)
 api.add_router("/reports", reports_router)
 api.add_router("/imports", imports_router)
+api.add_router("/assessments", triage_router)
+api.add_router("/restraining-orders", huisverbod_router)
+api.add_router("/meldcode", meldcode_router)
+api.add_router("/shelter", shelter_router)
+api.add_router("/conferences", conferences_router)
 
 urlpatterns = [
     path("v1/", api.urls),

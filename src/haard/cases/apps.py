@@ -8,4 +8,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from haard.cases import relations  # noqa: F401
+        from haard.cases import relations, signals  # noqa: F401
+        from haard.cases.worklist import follow_up_work, plan_work
+        from haard.core.worklist import register_work
+
+        register_work("cases.plan", plan_work)
+        register_work("cases.follow_up", follow_up_work)

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from haard.accounts.access import register_relation
 from haard.accounts.models import Membership, User
-from haard.cases.models import Case, CaseMember, CaseParticipant, CaseStatus
+from haard.cases.models import Case, CaseMember, CaseParticipant, CaseStatus, FollowUpCheck, FollowUpStatus
 from haard.intake.repeats import register_involvement
 
 
@@ -31,11 +31,14 @@ register_relation("registry.Person", people_in_visible_cases)
 
 
 def open_case_involvement(person_ids: list[int], at: datetime) -> bool:
-    """A report about someone in an open or monitored case arrives during an involvement."""
+    """A report about someone in an open or monitored case, or in a closed case whose
+    follow-up still runs, arrives during an involvement."""
+    following = FollowUpCheck.objects.filter(status=FollowUpStatus.PENDING).values("case_id")
     return CaseMember.objects.filter(
+        Q(case__status__in=[CaseStatus.OPEN, CaseStatus.MONITORING])
+        | Q(case__status=CaseStatus.CLOSED, case__closed_on__lte=at.date(), case_id__in=following),
         person_id__in=person_ids,
         case__opened_on__lte=at.date(),
-        case__status__in=[CaseStatus.OPEN, CaseStatus.MONITORING],
     ).exists()
 
 

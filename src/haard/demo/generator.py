@@ -42,6 +42,7 @@ from haard.demo.names import REGION_NAME
 from haard.demo.organisations import SLOT_VT_ASSESSMENT, DemoOrganisations, create_organisations
 from haard.demo.plan import SIZES, RegionPlan, build_plan
 from haard.demo.reports import write_reports
+from haard.demo.steps import DemoContext, run_steps
 from haard.registry.models import Address, Household, HouseholdMember, Person
 
 __all__ = ["DEMO_PASSWORD", "SIZES", "DemoRegionError", "DemoSummary", "generate_region", "region_exists"]
@@ -77,12 +78,12 @@ class DemoSummary:
     reports: int
     police_incidents: int
     accounts: list[DemoAccount]
+    extra: dict[str, int]  # the counts of the steps in haard.demo.steps
 
     def counts(self) -> dict[str, int]:
         """The counts by name, for printing."""
-        return {
-            name: value for name, value in vars(self).items() if isinstance(value, int) and name != "seed"
-        }
+        own = {name: value for name, value in vars(self).items() if isinstance(value, int) and name != "seed"}
+        return own | self.extra
 
 
 def region_exists() -> bool:
@@ -281,6 +282,19 @@ def generate_region(
             intake_user=User.objects.get(username=INTAKE_USERNAME),
             police_user=User.objects.get(username=POLICE_USERNAME),
         )
+        extra = run_steps(
+            DemoContext(
+                size=size,
+                seed=seed,
+                today=plan_today,
+                history=history,
+                plan=plan,
+                organisations=organisations,
+                person_ids=person_ids,
+                household_ids=household_ids,
+                municipality_ids=ids,
+            )
+        )
     geography = plan.geography
     return DemoSummary(
         size=size,
@@ -302,4 +316,5 @@ def generate_region(
         reports=report_counts.reports,
         police_incidents=report_counts.police_incidents,
         accounts=accounts,
+        extra=extra,
     )

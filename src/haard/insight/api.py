@@ -12,10 +12,12 @@ from ninja.errors import HttpError, ValidationError
 
 from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of, require_scope
+from haard.insight import figures, indicators, selectors
 from haard.insight import reconciliation as recon
-from haard.insight import selectors
 from haard.insight.colour import COLOURS_HIGH_FIRST, ColourRule, settings_text
+from haard.insight.figure_forms import IndicatorForm
 from haard.insight.forms import AddressFiguresForm, AddressFilterForm, PeriodForm, ReconciliationForm
+from haard.insight.indicators import Indicator
 from haard.insight.selectors import AddressFilters, veilig_thuis_staff
 
 router = Router(tags=["insight"])
@@ -33,7 +35,7 @@ def _figures(request: HttpRequest) -> None:
         raise HttpError(403, "Your role does not see these figures.")
 
 
-def _valid(form: PeriodForm) -> dict[str, Any]:
+def _valid(form: Any) -> dict[str, Any]:
     """The cleaned filters, or a 422 whose errors name each bad query parameter."""
     if form.is_valid():
         return form.cleaned_data
@@ -428,4 +430,127 @@ def reconciliation_figures(
         "suppressed_below": figures.suppress_below,
         "counts": figures.counts,
         "reasons_not_forwarded": [{"reason": r, "count": n} for r, n in figures.reasons],
+    }
+
+
+# Indicators: figures only, through the same disclosure control as the pages.
+
+
+class IndicatorOut(Schema):
+    key: str
+    label: str
+    unit: str
+    domain: str
+    definition: str
+    date_rule: str
+    rule: str
+    categories: dict[str, str]
+    first_month: date | None
+
+
+class FigureRowOut(Schema):
+    key: str
+    label: str
+    values: dict[str, int | None]
+    total: int | None
+    population: int | None
+    per_1000: float | None
+
+
+class IndicatorValuesOut(Schema):
+    indicator: IndicatorOut
+    area: str
+    area_level: str
+    area_name: str
+    since: str
+    until: str
+    rows_per: str
+    granularity: str
+    public: bool
+    disclosure_rule: str
+    hidden_marker: str
+    rows: list[FigureRowOut]
+    column_totals: dict[str, int | None] | None
+    grand_total: int | None
+
+
+def _indicator_out(indicator: Indicator, first: date | None) -> dict[str, Any]:
+    return {
+        "key": indicator.key,
+        "label": str(indicator.label),
+        "unit": str(indicator.unit),
+        "domain": indicator.domain,
+        "definition": str(indicator.definition),
+        "date_rule": str(indicator.date_rule),
+        "rule": str(indicator.rule),
+        "categories": dict(indicator.category_labels()),
+        "first_month": first,
+    }
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="The indicators and their definitions")
+def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
+    _figures(request)
+    first = figures.first_months()
+    return [_indicator_out(i, first.get(i.key)) for i in indicators.all_indicators()]
+
+
+@router.get(
+    "/indicators/{key}",
+    response=IndicatorValuesOut,
+    summary="An indicator's values by area and period (figures only, after disclosure control)",
+)
+def indicator_values(
+    request: HttpRequest,
+    key: str,
+    area: str = Query("region", max_length=12, description="'region' or a CBS code GM…, WK…, BU…"),
+    since: str | None = Query(None, max_length=10, description="first month, YYYY-MM"),
+    until: str | None = Query(None, max_length=10, description="last month, YYYY-MM"),
+    by: str = Query("period", max_length=20, description="period, municipality, district or neighbourhood"),
+    granularity: str = Query("month", max_length=10, description="month, quarter or year"),
+    public: bool = Query(False, description="round for publication"),
+) -> dict[str, Any]:
+    _figures(request)
+    indicator = indicators.get(key)
+    if indicator is None:
+        raise HttpError(404, "No indicator has this key.")
+    data = _valid(IndicatorForm(_query(area=area, since=since, until=until, by=by, granularity=granularity)))
+    table = figures.figure_table(
+        indicator=indicator,
+        area=data["area_found"],
+        months=data["months"],
+        by=data["by"],
+        granularity=data["granularity"],
+        public=public,
+    )
+    keys = [k for k, _label in table.columns]
+    rows: list[dict[str, Any]] = []
+    for row in table.rows():
+        total = table.total(len(rows))
+        rows.append(
+            {
+                "key": row["key"],
+                "label": row["label"],
+                "values": {k: c.number for k, c in zip(keys, row["cells"], strict=True)},
+                "total": total.number,
+                "population": row["population"],
+                "per_1000": None if row["rate_value"] is None else round(row["rate_value"], 1),
+            }
+        )
+    totals = table.column_totals
+    return {
+        "indicator": _indicator_out(indicator, None),
+        "area": table.area.code,
+        "area_level": table.area.level,
+        "area_name": table.area.name,
+        "since": f"{table.months.first:%Y-%m}",
+        "until": f"{table.months.last:%Y-%m}",
+        "rows_per": table.by,
+        "granularity": table.granularity,
+        "public": public,
+        "disclosure_rule": table.protected.rule,
+        "hidden_marker": "null",
+        "rows": rows,
+        "column_totals": {k: c.number for k, c in zip(keys, totals, strict=True)} if totals else None,
+        "grand_total": table.protected.grand_total.number if table.protected.grand_total else None,
     }

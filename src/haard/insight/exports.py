@@ -1,4 +1,4 @@
-"""Reconciliation exports as CSV and XLSX.
+"""Exports as CSV and XLSX: the reconciliation, and every figures table.
 
 A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one)
 as a formula; every text cell that starts so gets a leading apostrophe, so that a name or a
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from haard.insight.disclosure import HIDDEN, Cell
+from haard.insight.figures import FigureTable
 from haard.insight.reconciliation import NO_REASON, Export, Row
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -125,6 +128,81 @@ def to_xlsx(export: Export) -> bytes:
     _sheet(workbook, _("Summary"), _summary(export))
     _sheet(workbook, _("Police incidents"), [_headers(), *(_line(r) for r in export.incidents)])
     _sheet(workbook, _("Veilig Thuis reports"), [_headers(), *(_line(r) for r in export.reports)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Figures tables (indicators, area scan, statistics): counts only, after disclosure control.
+
+
+@dataclass
+class Sheet:
+    """One table as exported: a few lines that say what it is (title, definition, the
+    disclosure rule), then a header and rows."""
+
+    title: str
+    about: list[list[Any]]
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def figure_sheet(table: FigureTable, *, title: str) -> Sheet:
+    """A figures table as a sheet: one row per period or area, a column per category, the
+    total, and for areas the inhabitants and the total per 1,000 inhabitants."""
+    indicator = table.indicator
+    header = [table.row_label, *(label for _key, label in table.columns)]
+    if table.protected.row_totals is not None:
+        header.append(_("Total"))
+    if table.has_population:
+        header += [_("Inhabitants"), _("Per 1,000 inhabitants")]
+    rows: list[list[Any]] = []
+    for row in table.rows():
+        line: list[Any] = [row["label"], *(_number(c) for c in row["cells"])]
+        if row["total"] is not None:
+            line.append(_number(row["total"]))
+        if table.has_population:
+            line += [row["population"] if row["population"] else "", row["rate"]]
+        rows.append(line)
+    if table.column_totals is not None:
+        line = [_("Total"), *(_number(c) for c in table.column_totals)]
+        if table.protected.grand_total is not None:
+            line.append(_number(table.protected.grand_total))
+        rows.append(line)
+    about = [
+        [title],
+        [_("Indicator"), str(indicator.label)],
+        [_("What is counted"), str(indicator.definition)],
+        [_("Date that counts"), str(indicator.date_rule)],
+        [_("Rule"), str(indicator.rule)],
+        [_("Area"), table.area.label],
+        [_("Period"), table.months.label],
+        [_("Disclosure control"), table.protected.rule],
+    ]
+    return Sheet(title=title, about=about, header=[str(h) for h in header], rows=rows)
+
+
+def _number(cell: Cell) -> Any:
+    return HIDDEN if cell.number is None else cell.number
+
+
+def sheets_to_csv(sheets: list[Sheet]) -> bytes:
+    """The sheets one after another, each with its description, header and rows (semicolons,
+    UTF-8 with a byte-order mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for number, sheet in enumerate(sheets):
+        if number:
+            writer.writerow([])
+        for line in [*sheet.about, [], sheet.header, *sheet.rows]:
+            writer.writerow([_clean(value) for value in line])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def sheets_to_xlsx(sheets: list[Sheet]) -> bytes:
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        _sheet(workbook, sheet.title, [*sheet.about, [], sheet.header, *sheet.rows])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

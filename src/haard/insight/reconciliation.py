@@ -34,7 +34,7 @@ from haard.audit.services import log_access
 from haard.core import region_settings
 from haard.core.models import Municipality
 from haard.insight.colour import Colour, colour
-from haard.insight.disclosure import suppress_small, threshold
+from haard.insight.disclosure import Cell, protect, rule_text, threshold
 from haard.insight.forms import (
     LIST_CHOICES,
     LIST_MATCHED,
@@ -568,6 +568,7 @@ class Figures:
     counts: dict[str, str]
     reasons: list[tuple[str, str]]
     suppress_below: int
+    disclosure_rule: str = ""
 
 
 def reconciliation_figures(*, municipality: Municipality, period: Period) -> Figures:
@@ -577,22 +578,56 @@ def reconciliation_figures(*, municipality: Municipality, period: Period) -> Fig
     scope = Scope.of(municipality=municipality, period=period, actor=None)
     found = counts(scope)
     limit = threshold()
-    shown: list[tuple[str, str]] = []
+    # The counts add up (matched + police-only = police incidents; forwarded + not forwarded =
+    # police-only; matched reports + Veilig Thuis-only = reports; the reasons add up to the
+    # police-only incidents), so each sum goes through the disclosure control as a table with
+    # its total: no hidden count can be worked out from the others.
+    police = protect([[found.police_matched, found.police_only]], below=limit)
+    only = protect(
+        [[found.police_only_forwarded, found.police_only - found.police_only_forwarded]], below=limit
+    )
+    reports = protect([[found.reports_matched, found.vt_only]], below=limit)
+    police_only_hidden = police.cells[0][1].hidden
+    labels: list[str] = []
+    numbers: list[int] = []
     other = 0
     for reason, n in reasons_not_forwarded(scope):
         if n < limit and reason:
             other += n
         else:
-            shown.append((reason or str(NO_REASON), suppress_small(n, below=limit)))
+            labels.append(reason or str(NO_REASON))
+            numbers.append(n)
     if other:
-        shown.append((str(_("other reasons")), suppress_small(other, below=limit)))
+        labels.append(str(_("other reasons")))
+        numbers.append(other)
+    reasons = protect([numbers], below=limit, row_totals=False) if numbers else None
+    if reasons is not None and sum(numbers) == found.police_only and not police_only_hidden:
+        # The reasons add up to the police-only count that is shown: protect them as a row
+        # with that total.
+        reasons = protect([numbers], below=limit, row_totals=True)
+
+    def shown(cell: Cell, hide: bool = False) -> str:
+        return "x" if hide or cell.hidden else str(cell.number)
+
     return Figures(
         municipality=municipality,
         period=period,
         window_days=scope.window_days,
-        counts={name: suppress_small(value, below=limit) for name, value in vars(found).items()},
-        reasons=shown,
+        counts={
+            "police_total": shown(police.row_totals[0] if police.row_totals else Cell(None)),
+            "police_matched": shown(police.cells[0][0]),
+            "police_only": shown(police.cells[0][1]),
+            "police_only_forwarded": shown(only.cells[0][0], hide=police_only_hidden),
+            "reports_total": shown(reports.row_totals[0] if reports.row_totals else Cell(None)),
+            "reports_matched": shown(reports.cells[0][0]),
+            "vt_only": shown(reports.cells[0][1]),
+        },
+        reasons=[
+            (label, shown(cell))
+            for label, cell in zip(labels, reasons.cells[0] if reasons else [], strict=False)
+        ],
         suppress_below=limit,
+        disclosure_rule=rule_text(below=limit),
     )
 
 

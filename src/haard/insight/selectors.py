@@ -43,7 +43,7 @@ from haard.audit.services import log_access
 from haard.core.models import District, Municipality, Neighbourhood
 from haard.insight import repeats
 from haard.insight.colour import COLOURS_HIGH_FIRST, Colour, ColourRule, colour
-from haard.insight.disclosure import suppress_small, threshold
+from haard.insight.disclosure import Cell, Protected, protect, threshold
 from haard.insight.forms import POLICE_FEED, SORT_COLOUR, SORT_INCIDENTS, SORT_RECENT
 from haard.insight.periods import Period, months_after
 from haard.insight.queries import greatest, latest, secret_address_q
@@ -552,6 +552,7 @@ class AddressFigures:
     total: FiguresRow
     rule: ColourRule
     suppress_below: int
+    disclosure_rule: str
 
 
 def _incident_counts(sources: Sources, period: Period) -> dict[tuple[str, int], int]:
@@ -623,21 +624,46 @@ def address_figures(*, filters: AddressFilters) -> AddressFigures:
     found = {code for code, _value in [*per_colour, *per_severity]}
     elsewhere = found - {code for code, _d, _n in areas}
 
-    def figures_row(codes: set[str], district: str, name: str, code: str) -> FiguresRow:
-        addresses = [sum(per_colour[(k, c.value)] for k in codes) for c in COLOURS_HIGH_FIRST]
-        incidents = [sum(per_severity[(k, c.value)] for k in codes) for c in COLOURS_HIGH_FIRST]
-        return FiguresRow(
+    heads = [({code}, district, name, code) for code, district, name in areas]
+    if elsewhere:
+        heads.append((elsewhere, "", str(_("elsewhere, or no neighbourhood known")), ""))
+    address_counts = [
+        [sum(per_colour[(k, c.value)] for k in codes) for c in COLOURS_HIGH_FIRST] for codes, *_rest in heads
+    ]
+    incident_counts = [
+        [sum(per_severity[(k, c.value)] for k in codes) for c in COLOURS_HIGH_FIRST]
+        for codes, *_rest in heads
+    ]
+    # Both tables with their totals through the disclosure control (secondary suppression).
+    addresses = protect(address_counts, below=limit, row_totals=True, column_totals=True)
+    incidents = protect(incident_counts, below=limit, row_totals=True, column_totals=True)
+
+    def texts(cells: list[Cell]) -> list[str]:
+        return [str(cell) for cell in cells]
+
+    def total_of(table: Protected, index: int) -> str:
+        return str(table.row_totals[index]) if table.row_totals else ""
+
+    rows = [
+        FiguresRow(
             district=district,
             neighbourhood=name,
             code=code,
-            addresses=[suppress_small(v, below=limit) for v in addresses],
-            addresses_total=suppress_small(sum(addresses), below=limit),
-            incidents=[suppress_small(v, below=limit) for v in incidents],
-            incidents_total=suppress_small(sum(incidents), below=limit),
+            addresses=texts(addresses.cells[index]),
+            addresses_total=total_of(addresses, index),
+            incidents=texts(incidents.cells[index]),
+            incidents_total=total_of(incidents, index),
         )
-
-    rows = [figures_row({code}, district, name, code) for code, district, name in areas]
-    if elsewhere:
-        rows.append(figures_row(elsewhere, "", str(_("elsewhere, or no neighbourhood known")), ""))
-    total = figures_row(found, "", str(filters.municipality), filters.municipality.code)
-    return AddressFigures(filters.municipality, filters.period, rows, total, rule, limit)
+        for index, (_codes, district, name, code) in enumerate(heads)
+    ]
+    zeros = [Cell(0)] * len(COLOURS_HIGH_FIRST)
+    total = FiguresRow(
+        district="",
+        neighbourhood=str(filters.municipality),
+        code=filters.municipality.code,
+        addresses=texts(addresses.column_totals or zeros),
+        addresses_total=str(addresses.grand_total or Cell(0)),
+        incidents=texts(incidents.column_totals or zeros),
+        incidents_total=str(incidents.grand_total or Cell(0)),
+    )
+    return AddressFigures(filters.municipality, filters.period, rows, total, rule, limit, addresses.rule)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -17,7 +18,7 @@ from haard.accounts.models import User
 from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.core import crypto
-from haard.registry.matching import is_particle, surname_key
+from haard.registry.matching import is_particle, name_term_key, surname_key
 from haard.registry.models import (
     ACTIVE_PEOPLE,
     BSN_HASH_PURPOSE,
@@ -76,6 +77,11 @@ def _surname_key_starts_with(term: str) -> Q:
     return condition
 
 
+# Terms shorter than this are matched on the start of the surname only: short trigram sets
+# are similar to too many names.
+FUZZY_MIN_LENGTH = 4
+
+
 def search_people(*, actor: User, query: str) -> QuerySet[Person]:
     """Visible people (never merged ones) matching a name, a birth date or a full BSN.
 
@@ -85,6 +91,9 @@ def search_people(*, actor: User, query: str) -> QuerySet[Person]:
       `registry.matching.surname_key` treats as one: "Janssen" finds "Jansen", "Meyer" finds
       "Meijer") or occur in the first names; without a date, at least one term must start the
       surname, which is what the index answers. Tussenvoegsels ("van", "der") are ignored.
+    - On PostgreSQL a name term of 4 letters or more also finds surnames that are like it
+      (trigram similarity on the surname key, with a GIN index): "Jamssen" finds "Janssen", as
+      a name heard on the phone is often typed wrong.
     A query for someone the actor may not see returns nothing, exactly as a query for someone
     who does not exist.
     """
@@ -111,6 +120,8 @@ def search_people(*, actor: User, query: str) -> QuerySet[Person]:
         if is_particle(term) or not surname_key("", term):
             continue
         starts_surname = _surname_key_starts_with(term)
+        if connection.vendor == "postgresql" and len(name_term_key(term)) >= FUZZY_MIN_LENGTH:
+            starts_surname |= Q(surname_key__trigram_similar=name_term_key(term))
         surname_anchor |= starts_surname
         condition &= starts_surname | Q(first_names__icontains=term)
     if not dated:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ from haard.accounts.selectors import acting_membership, request_memberships
 from haard.accounts.services import is_verified
 
 # (capabilities, url name, label): a menu item is shown when the role grants any of them.
+# Apps add their own items with a `menu` attribute on their AppConfig, in the same shape; they
+# follow these in the order of INSTALLED_APPS.
 MENU: list[tuple[tuple[str, ...], str, Any]] = [
     (("register_reports", "send_police_reports", "file_meldcode"), "intake:report_list", _("Reports")),
     (("search_people",), "registry:person_search", _("People")),
@@ -21,6 +24,10 @@ MENU: list[tuple[tuple[str, ...], str, Any]] = [
     (("view_access_log",), "audit:log_search", _("Access log")),
     (("review_emergency_access",), "audit:emergency_review", _("Emergency access review")),
 ]
+
+
+def menu() -> list[tuple[tuple[str, ...], str, Any]]:
+    return MENU + [item for config in apps.get_app_configs() for item in getattr(config, "menu", ())]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -34,7 +41,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     caps = capabilities(user)
     items = [
         {"url": reverse(name), "label": label, "current": request.path.startswith(reverse(name))}
-        for needed, name, label in MENU
+        for needed, name, label in menu()
         if caps.intersection(needed)
     ]
     return {

@@ -1,0 +1,1 @@
+"""Multidisciplinary case conferences (Veiligheidshuis, MDA++)."""

@@ -1,0 +1,1 @@
+"""Temporary restraining orders (tijdelijk huisverbod): register, risk assessment, deadlines, decisions."""

@@ -1,0 +1,1 @@
+"""The partner network and professionals' meldcode records."""

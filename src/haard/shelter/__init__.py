@@ -1,0 +1,1 @@
+"""Shelter facilities, places, placements and the waiting list."""

@@ -1,0 +1,1 @@
+"""Safety assessment: instruments, the five-working-day clock, routes and hand-overs."""

@@ -1,0 +1,1 @@
+"""The user's work list (from every app's work providers) and reminders."""

@@ -1,0 +1,16 @@
+"""Shelter tests compare messages in their English source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
