@@ -129,7 +129,7 @@ def test_the_small_region_generates(region: DemoSummary) -> None:
     assert region.households == Household.objects.count()
     roles = set(HouseholdMember.objects.values_list("role", flat=True))
     assert {"parent", "partner", "child"} <= roles
-    assert region.cases == Case.objects.count() == 60
+    assert region.cases == Case.objects.count() >= 60
     assert all(re.fullmatch(r"VT-\d{4}-\d{5}", r) for r in Case.objects.values_list("reference", flat=True))
     assert set(Case.objects.values_list("status", flat=True)) == {"open", "monitoring", "closed"}
     assert {"victim", "suspect", "child"} <= set(CaseMember.objects.values_list("role", flat=True))
@@ -178,7 +178,7 @@ def test_the_database_holds_what_the_plan_says(db: None) -> None:
 def test_history_rows_are_written_by_default(db: None) -> None:
     generate_region(size="small", seed=SEED, today=TODAY)
     assert Person.history.count() == Person.objects.count()
-    assert Case.history.filter(history_type="+").count() == 60
+    assert Case.history.filter(history_type="+").count() == Case.objects.count() >= 60
 
 
 def test_every_role_has_a_demo_user_who_can_sign_in(region: DemoSummary) -> None:

@@ -242,7 +242,7 @@ class SimulatedCrash(BaseException):
     """Like the process being killed: not an Exception, so nothing catches it."""
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_crash_leaves_whole_incidents_and_a_rerun_imports_exactly_the_rest(
     officer: User, police: Any, municipality: Any, settings: Any, monkeypatch: Any
 ) -> None:

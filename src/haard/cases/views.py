@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from haard.accounts import services as account_services
@@ -386,7 +387,7 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The agreement is recorded."))
             return redirect("cases:case_detail", pk=case.pk)
     intro = _("Record who agreed to version %(number)s of the safety plan.") % {"number": version.number}
-    return _form_page(request, case, form, title=_("Agreement to the plan"), submit=_("Record"), intro=intro)
+    return _form_page(request, case, form, title=_("Agreement to the plan"), submit=pgettext("verb", "Record"), intro=intro)
 
 
 @login_required
@@ -409,7 +410,7 @@ def follow_up_record(request: HttpRequest, pk: int, check_pk: int) -> HttpRespon
         "due": check.due_on.strftime("%d-%m-%Y"),
     }
     return _form_page(
-        request, case, form, title=_("Record a follow-up check"), submit=_("Record"), intro=intro
+        request, case, form, title=_("Record a follow-up check"), submit=pgettext("verb", "Record"), intro=intro
     )
 
 

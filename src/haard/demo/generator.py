@@ -43,6 +43,7 @@ from haard.demo.organisations import SLOT_VT_ASSESSMENT, DemoOrganisations, crea
 from haard.demo.plan import SIZES, RegionPlan, build_plan
 from haard.demo.reports import write_reports
 from haard.demo.steps import DemoContext, run_steps
+from haard.intake.models import Report
 from haard.registry.models import Address, Household, HouseholdMember, Person
 
 __all__ = ["DEMO_PASSWORD", "SIZES", "DemoRegionError", "DemoSummary", "generate_region", "region_exists"]
@@ -310,10 +311,10 @@ def generate_region(
         organisations=organisations.organisations,
         teams=organisations.teams,
         users=len(accounts),
-        cases=len(plan.cases),
+        cases=Case.objects.count(),  # the planned caseload and the cases the steps opened
         case_members=case_members,
         case_participants=participants,
-        reports=report_counts.reports,
+        reports=Report.objects.count(),  # the planned reports and those the steps took
         police_incidents=report_counts.police_incidents,
         accounts=accounts,
         extra=extra,
