@@ -387,7 +387,9 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The agreement is recorded."))
             return redirect("cases:case_detail", pk=case.pk)
     intro = _("Record who agreed to version %(number)s of the safety plan.") % {"number": version.number}
-    return _form_page(request, case, form, title=_("Agreement to the plan"), submit=pgettext("verb", "Record"), intro=intro)
+    return _form_page(
+        request, case, form, title=_("Agreement to the plan"), submit=pgettext("verb", "Record"), intro=intro
+    )
 
 
 @login_required
@@ -410,7 +412,12 @@ def follow_up_record(request: HttpRequest, pk: int, check_pk: int) -> HttpRespon
         "due": check.due_on.strftime("%d-%m-%Y"),
     }
     return _form_page(
-        request, case, form, title=_("Record a follow-up check"), submit=pgettext("verb", "Record"), intro=intro
+        request,
+        case,
+        form,
+        title=_("Record a follow-up check"),
+        submit=pgettext("verb", "Record"),
+        intro=intro,
     )
 
 
