@@ -1,5 +1,5 @@
 """Browser fixtures: one headless Chromium for the whole run, a fresh context per test, and
-helpers for accessibility (axe) and Content Security Policy checks."""
+helpers for signing in, visiting pages, accessibility (axe) and Content Security Policy checks."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from django_otp.oath import totp  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from playwright.sync_api import Browser, Locator, Page, Playwright, Response, sync_playwright  # noqa: E402
+
+from haard.accounts.models import User  # noqa: E402
+from haard.accounts.services import requires_two_factor  # noqa: E402
+from tests.factories import TEST_PASSWORD, give_totp  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -136,3 +142,39 @@ def submit_form_with(page: Page, field_selector: str) -> Response | None:
     with page.expect_navigation() as navigation:
         form_with(page, field_selector).locator("button[type=submit]").click()
     return navigation.value
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The authenticator's current six-digit code."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in(
+    page: Page, user: User, device: TOTPDevice | None = None, *, password: str = TEST_PASSWORD
+) -> None:
+    """Sign `user` in afresh (the browser's cookies cleared): the password, then, when the
+    account needs a second factor, the current code of `device` (by default the user's
+    confirmed authenticator, made when they have none)."""
+    page.context.clear_cookies()
+    authenticator = None
+    if requires_two_factor(user):
+        # Made before the password step: without a confirmed one, sign-in goes to enrolment.
+        authenticator = device or user.totpdevice_set.filter(confirmed=True).first() or give_totp(user)
+        # A code is accepted once: allow it again when the same user signs in twice within
+        # one 30-second step.
+        authenticator.last_t = -1
+        authenticator.save(update_fields=["last_t"])
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    submit_form_with(page, "#id_password")
+    if authenticator is not None:
+        page.fill("#id_token", totp_code(authenticator))
+        submit_form_with(page, "#id_token")
+
+
+def visit(page: Page, url: str, *, status: int = 200) -> None:
+    """Open `url`, expect `status` and check the page with axe."""
+    response = page.goto(url)
+    assert response is not None and response.status == status, (url, response and response.status)
+    assert_accessible(page)

@@ -3,12 +3,14 @@ client signed in with a verified second factor, and PostgreSQL test-database hou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 from django.db.backends.signals import connection_created
 from django.test import Client
+from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from haard.accounts.models import Team, User
@@ -29,6 +31,28 @@ connection_created.connect(_allow_truncate_in_tests)
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english(settings: Any) -> Iterator[None]:
+    """Pages and messages in English: a package whose tests read the source texts uses this
+    from an autouse fixture of its conftest."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def frozen(monkeypatch: Any) -> Callable[[datetime], datetime]:
+    """`frozen(moment)` fixes `timezone.now()` (and so `timezone.localdate()`, every default
+    date and every clock) at `moment`; a naive moment is taken in the project's time zone."""
+
+    def freeze(moment: datetime) -> datetime:
+        aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        monkeypatch.setattr(timezone, "now", lambda: aware)
+        return aware
+
+    return freeze
 
 
 def sign_in(client: Client, user: User) -> Client:

@@ -92,6 +92,7 @@ def test_easter(own_case: Any, case_manager: Any, team: Any, freeze: Callable[[d
     # Thursday 25 March is the last working day before it (Good Friday, the weekend and
     # Easter Monday follow): the measure is reminded then, the follow-up not yet.
     freeze(date(2027, 3, 25))
+    assert sorted(_work(case_manager)["soon"]) == ["cases.follow_up", "cases.measure"]
     work_services.send_reminders()
     assert list(Notification.objects.values_list("key", flat=True)) == [
         f"cases.measure:{reverse('cases:case_detail', args=[other.pk])}#safety-plan"
@@ -100,8 +101,17 @@ def test_easter(own_case: Any, case_manager: Any, team: Any, freeze: Callable[[d
         freeze(closed_day)
         assert work_services.send_reminders().notifications == 0
     freeze(date(2027, 3, 30))
+    work = _work(case_manager)
+    assert work["today"] == ["cases.follow_up"] and work["overdue"] == ["cases.measure"]
     work_services.send_reminders()
     assert Notification.objects.filter(day=date(2027, 3, 30), key__startswith="cases.follow_up").count() == 1
     assert (
         Notification.objects.filter(day=date(2027, 3, 30), key__startswith="cases.measure").count() == 1
     )  # overdue now
+    services.record_follow_up(
+        actor=case_manager,
+        check=FollowUpCheck.objects.get(case=case, months_after_closure=3),
+        family_safe=True,
+    )
+    freeze(date(2027, 3, 31))
+    assert "cases.follow_up" not in sum(_work(case_manager).values(), [])

@@ -12,6 +12,11 @@ from haard.cases.models import CaseParticipant
 from tests.factories import OrganisationFactory, TeamFactory, make_user
 
 
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """Messages are compared in their English source here."""
+
+
 @pytest.fixture
 def chair(case_manager: User) -> User:
     return case_manager

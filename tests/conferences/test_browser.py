@@ -10,34 +10,20 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 from playwright.sync_api import Page
 
-from haard.accounts.models import User
 from haard.conferences.models import ActionItem, ActionStatus, AgendaItem, Conference
 from haard.core.worklist import work_for
-from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
-from tests.factories import TEST_PASSWORD, give_totp
+from tests.browser import (
+    PageLog,
+    assert_accessible,
+    assert_no_csp_violations,
+    sign_in,
+    submit_form_with,
+    visit,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _sign_in(page: Page, user: User) -> None:
-    page.context.clear_cookies()
-    device = user.totpdevice_set.filter(confirmed=True).first() or give_totp(user)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    submit_form_with(page, "#id_password")
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    page.fill("#id_token", f"{code:06d}")
-    submit_form_with(page, "#id_token")
-
-
-def _visit(page: Page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    assert_accessible(page)
 
 
 def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
@@ -46,11 +32,11 @@ def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
     assert chair.username == "regisseur"
     page.context.set_default_timeout(60_000)  # a busy machine serves the first pages slowly
     today = timezone.localdate()
-    _sign_in(page, chair)
+    sign_in(page, chair)
 
     # 1. Plan the conference.
-    _visit(page, "/conferences/")
-    _visit(page, "/conferences/new/")
+    visit(page, "/conferences/")
+    visit(page, "/conferences/new/")
     page.select_option("#id_kind", "veiligheidshuis")
     page.fill("#id_title", "Casusoverleg Veiligheidshuis")
     page.fill("#id_starts_at", f"{today:%Y-%m-%d}T09:00")
@@ -62,7 +48,7 @@ def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
     assert_accessible(page)
 
     # 2. Invite the two owners-to-be: one without a basis first, which is refused.
-    _visit(page, f"/conferences/{conference.pk}/participants/")
+    visit(page, f"/conferences/{conference.pk}/participants/")
     page.select_option("#id_user", str(colleague.pk))
     submit_form_with(page, "#id_user")
     assert page.locator(".field--error").count() >= 1
@@ -76,7 +62,7 @@ def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
     assert conference.participants.count() == 3
 
     # 3. Put the case on the agenda, against the criteria.
-    _visit(page, f"/conferences/{conference.pk}/agenda/")
+    visit(page, f"/conferences/{conference.pk}/agenda/")
     page.fill("#id_case_reference", own_case.reference)
     page.locator("input[name=criteria]").nth(0).check()
     page.locator("input[name=criteria]").nth(5).check()
@@ -87,7 +73,7 @@ def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
     assert_accessible(page)
 
     # 4. Minutes and two actions for two owners.
-    _visit(page, f"/conferences/agenda-items/{item.pk}/")
+    visit(page, f"/conferences/agenda-items/{item.pk}/")
     page.fill("#id_minutes", "Besproken: veiligheid van de kinderen en de plegeraanpak.")
     submit_form_with(page, "#id_minutes")
     deadline = today + timedelta(days=14)
@@ -99,7 +85,7 @@ def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
         submit_form_with(page, "#id_description")
         assert_accessible(page)
     assert ActionItem.objects.count() == 2
-    _visit(page, f"/conferences/{conference.pk}/")
+    visit(page, f"/conferences/{conference.pk}/")
     assert page.get_by_text("Risicotaxatie herhalen").count() == 1
 
     # 5. Each owner finds their own action on "My work", and not the other's.
@@ -107,8 +93,8 @@ def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
         (colleague, "Risicotaxatie herhalen", "Naleving contactverbod controleren"),
         (police, "Naleving contactverbod controleren", "Risicotaxatie herhalen"),
     ]:
-        _sign_in(page, owner)
-        _visit(page, "/my-work/")
+        sign_in(page, owner)
+        visit(page, "/my-work/")
         assert page.get_by_role("link", name=mine).count() == 1
         assert page.get_by_role("link", name=theirs).count() == 0
         assert [w.title for w in work_for(owner, today) if w.kind == "conferences.action"] == [mine]
@@ -120,6 +106,6 @@ def test_a_conference_records_two_actions_that_reach_the_owners_work_lists(
         assert action.status == ActionStatus.DONE and action.done_by == owner
 
     # The police officer is not in the case: the minutes stay closed to them.
-    _visit(page, f"/conferences/{conference.pk}/")
+    visit(page, f"/conferences/{conference.pk}/")
     assert page.get_by_text("Besproken: veiligheid").count() == 0
     assert_no_csp_violations(page_log)

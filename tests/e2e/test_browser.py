@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, Response
 
@@ -20,7 +19,9 @@ from tests.browser import (
     assert_accessible,
     assert_no_csp_violations,
     form_with,
+    sign_in,
     submit_form_with,
+    totp_code,
 )
 from tests.factories import TEST_PASSWORD, TeamFactory, give_totp, make_case, make_user
 
@@ -31,10 +32,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 LOGIN = "/accounts/login/"
 VERIFY = "/accounts/verify/"
 ENROL = "/accounts/enrol/"
-
-
-def _code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def _path(page: Page) -> str:
@@ -74,7 +71,7 @@ def test_case_manager_signs_in_with_code_works_and_signs_out(page: Page, page_lo
     assert page.locator("#id_token").is_visible()
     assert_accessible(page)
 
-    page.fill("#id_token", _code(device))
+    page.fill("#id_token", totp_code(device))
     response = submit_form_with(page, "#id_token")
     assert response is not None and response.status == 200
     assert _path(page) == "/"
@@ -117,7 +114,7 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_backup_codes(page: Page
     assert_accessible(page)
 
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    page.fill("#id_token", _code(device))
+    page.fill("#id_token", totp_code(device))
     response = submit_form_with(page, "#id_token")
     assert response is not None and response.status == 200
     codes = [text.strip() for text in page.locator("main .codes li").all_inner_texts()]
@@ -172,10 +169,7 @@ def test_content_security_policy_is_sent_and_nothing_violates_it(
     device = give_totp(user)
     case = make_case(team=team, participants=[user])
 
-    _password_login(page, user.username)
-    assert _path(page) == VERIFY
-    page.fill("#id_token", _code(device))
-    submit_form_with(page, "#id_token")
+    sign_in(page, user, device)
     assert _path(page) == "/"
     page.goto("/cases/")
     page.goto(f"/cases/{case.pk}/")

@@ -10,16 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page
 
 from haard.accounts.models import OrganisationType
 from haard.intake.imports.models import ImportBatch
 from haard.intake.models import PoliceIncident, Report
 from haard.registry.models import HouseholdMember, Person, PossibleMatch
-from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
+from tests.browser import (
+    PageLog,
+    assert_accessible,
+    assert_no_csp_violations,
+    sign_in,
+    submit_form_with,
+    visit,
+)
 from tests.factories import (
-    TEST_PASSWORD,
     AddressFactory,
     DistrictFactory,
     HouseholdFactory,
@@ -27,7 +32,6 @@ from tests.factories import (
     NeighbourhoodFactory,
     OrganisationFactory,
     TeamFactory,
-    give_totp,
     make_user,
 )
 
@@ -37,12 +41,6 @@ HEADER = (
     "registratienummer;datum_incident;incidentcode;gemeentecode;postcode;huisnummer;straat;woonplaats;"
     "doorgezet_veilig_thuis;reden_niet_doorgezet;rol;bsn;voornamen;tussenvoegsel;achternaam;geboortedatum;geslacht"
 )
-
-
-def _visit(page: Page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    assert_accessible(page)
 
 
 def test_phone_report_import_review_and_the_address_turns_red(
@@ -68,19 +66,11 @@ def test_phone_report_import_review_and_the_address_turns_red(
         "intake_worker",
         team=TeamFactory(organisation=OrganisationFactory(type=OrganisationType.VEILIG_THUIS)),
     )
-    device = give_totp(intake)
 
-    page.goto("/accounts/login/")
-    page.fill("#id_username", intake.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    submit_form_with(page, "#id_password")
-    page.fill(
-        "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    )
-    submit_form_with(page, "#id_token")
+    sign_in(page, intake)
 
     # 1. A phone report for the known family, found by search.
-    _visit(page, "/reports/new/")
+    visit(page, "/reports/new/")
     page.select_option("#id_source", "phone_line")
     page.select_option("#id_municipality", str(municipality.pk))
     page.fill("#id_postcode", "7901 ab")
@@ -115,7 +105,7 @@ def test_phone_report_import_review_and_the_address_turns_red(
         ),
         encoding="utf-8",
     )
-    _visit(page, "/reports/imports/new/")
+    visit(page, "/reports/imports/new/")
     page.set_input_files("#id_file", str(csv))
     page.select_option("#id_mode", "valid_rows")
     submit_form_with(page, "#id_file")
@@ -130,8 +120,8 @@ def test_phone_report_import_review_and_the_address_turns_red(
 
     # 3. The police's "E. Visser" at the same address is a possible match: confirm it.
     match = PossibleMatch.objects.get(status="open")
-    _visit(page, "/people/possible-matches/")
-    _visit(page, f"/people/possible-matches/{match.pk}/")
+    visit(page, "/people/possible-matches/")
+    visit(page, f"/people/possible-matches/{match.pk}/")
     page.locator("input[name=decision][value=confirm]").check()
     page.locator(f"input[name=keep][value='{eva.pk}']").check()
     page.fill("textarea[name=reason]", "Zelfde adres, initiaal past, politie bevestigt telefonisch.")
@@ -141,12 +131,12 @@ def test_phone_report_import_review_and_the_address_turns_red(
     assert_accessible(page)
 
     # 4. Two incidents, one red, within 12 months: the address is red.
-    _visit(page, f"/insight/addresses/?municipality={municipality.code}")
+    visit(page, f"/insight/addresses/?municipality={municipality.code}")
     row = page.locator("tr", has=page.locator(f"a[href='/insight/addresses/{home.pk}/']"))
     assert row.locator(".colour--red").count() >= 1
 
     # 5. Reconciliation shows the three counts.
-    _visit(page, f"/insight/reconciliation/?municipality={municipality.code}")
+    visit(page, f"/insight/reconciliation/?municipality={municipality.code}")
     # The incident of 2 November is three weeks before the phone report: outside the 14-day
     # window, so one police-only incident and one Veilig Thuis-only report.
     figures = page.locator(".figure").all_inner_texts()

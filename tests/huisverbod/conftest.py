@@ -1,25 +1,16 @@
-"""A frozen clock for restraining-order tests: `frozen(moment)` makes timezone.now() return it."""
+"""Restraining-order tests read the source texts (English); the frozen clock is the shared
+`frozen`; `region` is a municipality with its mayor's office, police and Veilig Thuis."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
-
 import pytest
-from django.utils import timezone
 
 from tests.huisverbod.helpers import Region, make_region
 
 
-@pytest.fixture
-def frozen(monkeypatch: Any) -> Callable[[datetime], datetime]:
-    def freeze(moment: datetime) -> datetime:
-        aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-        monkeypatch.setattr(timezone, "now", lambda: aware)
-        return aware
-
-    return freeze
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """Messages are compared in their English source here."""
 
 
 @pytest.fixture

@@ -10,34 +10,21 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 from playwright.sync_api import Browser, Page
 
 from haard.huisverbod import risk
 from haard.huisverbod.models import DeadlineStatus, HelpTask, RestrainingOrder
-from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
-from tests.factories import TEST_PASSWORD, give_totp
+from tests.browser import (
+    PageLog,
+    assert_accessible,
+    assert_no_csp_violations,
+    sign_in,
+    submit_form_with,
+    visit,
+)
 from tests.huisverbod.helpers import make_region
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _sign_in(page: Page, user: Any) -> None:
-    device = give_totp(user)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    submit_form_with(page, "#id_password")
-    page.fill(
-        "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    )
-    submit_form_with(page, "#id_token")
-
-
-def _visit(page: Page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    assert_accessible(page)
 
 
 def _field(moment: datetime) -> str:
@@ -73,8 +60,8 @@ def test_night_order_with_children_help_extension_pdf_and_board(
     imposed_at = night.replace(hour=2, minute=30, second=0, microsecond=0)
 
     # 1. The police officer registers the order at night, two children in the contact ban.
-    _sign_in(page, region.police)
-    _visit(page, "/restraining-orders/new/")
+    sign_in(page, region.police)
+    visit(page, "/restraining-orders/new/")
     page.select_option("#id_municipality", str(region.municipality.pk))
     page.fill("#id_postcode", "9401 AB")
     page.fill("#id_house_number", "12")
@@ -119,8 +106,8 @@ def test_night_order_with_children_help_extension_pdf_and_board(
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", accept_downloads=True)
     context.set_default_timeout(120_000)
     mayor = context.new_page()
-    _sign_in(mayor, region.mayor)
-    _visit(mayor, "/restraining-orders/board/")
+    sign_in(mayor, region.mayor)
+    visit(mayor, "/restraining-orders/board/")
     now = timezone.now()
     for deadline in order.deadlines.filter(status=DeadlineStatus.OPEN):
         if timezone.localtime(deadline.due_at).date() > timezone.localdate(now) + timedelta(days=7):
@@ -131,7 +118,7 @@ def test_night_order_with_children_help_extension_pdf_and_board(
         assert f"{timezone.localtime(deadline.due_at):%d-%m-%Y %H:%M}" in column, deadline.kind
     assert "whereabouts" in mayor.locator("#column-overdue").inner_html()
 
-    _visit(mayor, f"/restraining-orders/{order.pk}/extend/")
+    visit(mayor, f"/restraining-orders/{order.pk}/extend/")
     until = imposed_at + timedelta(days=21)
     mayor.fill("#id_hearing_at", _field(now - timedelta(hours=2)))
     mayor.fill("#id_decided_at", _field(now - timedelta(minutes=5)))
@@ -152,7 +139,7 @@ def test_night_order_with_children_help_extension_pdf_and_board(
     assert "extend" in info.value.suggested_filename
 
     # 4. After the extension the board holds no extension deadlines; the order's page shows why.
-    _visit(mayor, "/restraining-orders/board/")
+    visit(mayor, "/restraining-orders/board/")
     board = mayor.locator("main").inner_html()
     assert 'data-kind="extension_decision"' not in board and 'data-kind="hearing"' not in board
     latest = order.deadlines.get(kind="latest_end")

@@ -8,29 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page
 
 from haard.accounts.models import User
 from haard.demo.generator import DEMO_PASSWORD, generate_region
 from haard.insight.figures import Months
-from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
+from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, sign_in, submit_form_with
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _sign_in_as_demo_policy_officer(page: Page) -> None:
-    user = User.objects.get(username="beleid")
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "beleid")
-    page.fill("#id_password", DEMO_PASSWORD)
-    submit_form_with(page, "#id_password")
-    device = user.totpdevice_set.filter(confirmed=True).first()
-    if device is not None and page.locator("#id_token").count():
-        page.fill(
-            "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-        )
-        submit_form_with(page, "#id_token")
 
 
 def _download(page: Page, selector: str) -> bytes:
@@ -44,7 +29,7 @@ def test_policy_officer_uses_the_area_scan(page: Page, page_log: PageLog) -> Non
     page.set_default_timeout(90_000)
     page.set_default_navigation_timeout(90_000)
     generate_region(size="small", seed=2026)
-    _sign_in_as_demo_policy_officer(page)
+    sign_in(page, User.objects.get(username="beleid"), password=DEMO_PASSWORD)
 
     response = page.goto("/insight/area-scan/")
     assert response is not None and response.status == 200

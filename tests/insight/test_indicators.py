@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from haard.cases.models import Case, CaseStatus
 from haard.insight import figures
@@ -190,8 +190,9 @@ def test_unknown_areas_are_none(area: Area) -> None:
 
 
 def test_population_zero_gives_no_rate() -> None:
-    assert figures.per_thousand(12, 0) == "no population figure"
-    assert figures.per_thousand(12, None) == "no population figure"
+    with translation.override("en"):
+        assert figures.per_thousand(12, 0) == "no population figure"
+        assert figures.per_thousand(12, None) == "no population figure"
     assert figures.per_thousand(None, 1000) == "x"
     assert figures.per_thousand(12, 1000) == "12.0"
 

@@ -19,6 +19,8 @@ from haard.api.urls import api
 from haard.cases.models import Case
 from haard.core.models import Municipality
 from haard.demo.generator import generate_region
+from haard.insight.indicators import all_indicators
+from haard.insight.models import FigureCount
 from haard.intake.models import Report
 from haard.registry.models import Address, Person
 from tests.conftest import sign_in
@@ -84,6 +86,11 @@ def _secrets() -> tuple[list[str], list[str]]:
 
 def test_nothing_a_policy_officer_reaches_names_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
     generate_region(size="small", seed=7)
+    # The demo region has figures for the safety assessment, restraining orders and shelter too.
+    with_figures = set(FigureCount.objects.values_list("indicator", flat=True).distinct())
+    assert {
+        i.key for i in all_indicators() if i.domain in ("triage", "huisverbod", "shelter")
+    } <= with_figures
     # The PDF is checked as the HTML it is printed from (its text is compressed in the file).
     monkeypatch.setattr(
         "haard.insight.figure_views.render_pdf",
@@ -114,6 +121,11 @@ def test_nothing_a_policy_officer_reaches_names_a_person(monkeypatch: pytest.Mon
         "victims_by_gender",
         "police_incidents_by_outcome",
         "cases_opened",
+        "assessments_on_time",
+        "handover_acceptance",
+        "restraining_orders",
+        "shelter_occupancy",
+        "shelter_waiting_time",
     ):
         for query in (
             f"?area={municipality.code}&by=neighbourhood",

@@ -4,39 +4,24 @@ page on the way."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page
 
 from haard.accounts.models import OrganisationType
 from haard.intake.models import Report
 from haard.meldcode.models import MeldcodeRecord, RecordStatus
-from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
-from tests.factories import TEST_PASSWORD, OrganisationFactory, TeamFactory, give_totp, make_user
+from tests.browser import (
+    PageLog,
+    assert_accessible,
+    assert_no_csp_violations,
+    sign_in,
+    submit_form_with,
+    visit,
+)
+from tests.factories import OrganisationFactory, TeamFactory, make_user
 from tests.meldcode.factories import home_municipality
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _sign_in(page: Page, user: Any) -> None:
-    device = user.totpdevice_set.first() or give_totp(user)
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    submit_form_with(page, "#id_password")
-    page.fill(
-        "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    )
-    submit_form_with(page, "#id_token")
-
-
-def _visit(page: Page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    assert_accessible(page)
 
 
 def test_a_teacher_reports_under_the_meldcode_and_sees_veilig_thuis_feedback(
@@ -55,8 +40,8 @@ def test_a_teacher_reports_under_the_meldcode_and_sees_veilig_thuis_feedback(
     )
 
     # The teacher opens a record with the child and the address.
-    _sign_in(page, teacher)
-    _visit(page, "/meldcode/new/")
+    sign_in(page, teacher)
+    visit(page, "/meldcode/new/")
     page.fill("#id_concern", "Blauwe plekken en angstig gedrag")
     page.select_option("#id_municipality", str(municipality.pk))
     page.fill("#id_postcode", "7901 AB")
@@ -72,26 +57,26 @@ def test_a_teacher_reports_under_the_meldcode_and_sees_veilig_thuis_feedback(
     assert_accessible(page)
 
     # Steps 1 to 4, each from the record's button.
-    _visit(page, f"/meldcode/{record.pk}/step/1/")
+    visit(page, f"/meldcode/{record.pk}/step/1/")
     page.fill("#id_signs", "Blauwe plekken op beide armen; schrikt bij aanraking.")
     submit_form_with(page, "#id_signs")
-    _visit(page, f"/meldcode/{record.pk}/step/2/")
+    visit(page, f"/meldcode/{record.pk}/step/2/")
     page.check("#id_consulted_colleague")
     page.check("#id_consulted_veilig_thuis")
     page.fill("#id_consultation_notes", "Intern begeleider en Veilig Thuis: zorgelijk, gesprek voeren.")
     submit_form_with(page, "#id_consultation_notes")
-    _visit(page, f"/meldcode/{record.pk}/step/3/")
+    visit(page, f"/meldcode/{record.pk}/step/3/")
     page.check("input[name=conversation_held][value=yes]")
     page.fill("#id_conversation_notes", "Moeder ontkent; kind zegt dat vader slaat.")
     submit_form_with(page, "#id_conversation_notes")
-    _visit(page, f"/meldcode/{record.pk}/step/4/")
+    visit(page, f"/meldcode/{record.pk}/step/4/")
     page.check("input[name=risk][value='4']")
     page.fill("#id_weighing_notes", "Structureel onveilig.")
     submit_form_with(page, "#id_weighing_notes")
     assert_accessible(page)
 
     # Step 5: question 1 "yes", question 2 "yes" → report.
-    _visit(page, f"/meldcode/{record.pk}/decide/")
+    visit(page, f"/meldcode/{record.pk}/decide/")
     page.check("input[name=answer][value=yes]")
     submit_form_with(page, "input[name=answer]")
     assert_accessible(page)
@@ -107,14 +92,14 @@ def test_a_teacher_reports_under_the_meldcode_and_sees_veilig_thuis_feedback(
     assert_accessible(page)
 
     # Veilig Thuis confirms receipt and later gives the outcome.
-    _sign_in(page, intake)
-    _visit(page, "/meldcode/feedback/")
+    sign_in(page, intake)
+    visit(page, "/meldcode/feedback/")
     page.locator(f"a[href='/meldcode/{record.pk}/feedback/']").click()
     page.wait_for_url(f"**/meldcode/{record.pk}/feedback/")
     assert_accessible(page)
     page.check("input[name=stage][value=received]")
     submit_form_with(page, "input[name=stage]")
-    _visit(page, f"/meldcode/{record.pk}/feedback/")
+    visit(page, f"/meldcode/{record.pk}/feedback/")
     page.check("input[name=stage][value=outcome]")
     page.select_option("#id_outcome", "hand_over")
     page.fill("#id_note", "Het gezin krijgt hulp van het sociaal team. Dank voor uw melding.")
@@ -122,9 +107,9 @@ def test_a_teacher_reports_under_the_meldcode_and_sees_veilig_thuis_feedback(
     assert record.feedback.count() == 2
 
     # The teacher sees the feedback on the record.
-    _sign_in(page, teacher)
-    _visit(page, f"/meldcode/{record.pk}/")
+    sign_in(page, teacher)
+    visit(page, f"/meldcode/{record.pk}/")
     assert "Dank voor uw melding." in page.content()
-    _visit(page, "/meldcode/")
+    visit(page, "/meldcode/")
     assert record.reference in page.content()
     assert_no_csp_violations(page_log)

@@ -5,36 +5,24 @@ Policy holds on every page on the way."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page
 
 from haard.accounts.models import OrganisationType
 from haard.registry.models import MatchStatus, Person, PersonMerge, PossibleMatch
 from haard.registry.services import register_person
-from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
-from tests.factories import TEST_PASSWORD, OrganisationFactory, TeamFactory, give_totp, make_user
+from tests.browser import (
+    PageLog,
+    assert_accessible,
+    assert_no_csp_violations,
+    sign_in,
+    submit_form_with,
+    visit,
+)
+from tests.factories import OrganisationFactory, TeamFactory, give_totp, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _sign_in(page: Page, user: Any, device: Any) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    submit_form_with(page, "#id_password")
-    page.fill(
-        "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    )
-    submit_form_with(page, "#id_token")
-
-
-def _visit(page: Page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    assert_accessible(page)
 
 
 def test_a_reviewer_confirms_a_possible_match_and_undoes_it(page: Page, page_log: PageLog) -> None:
@@ -55,9 +43,9 @@ def test_a_reviewer_confirms_a_possible_match_and_undoes_it(page: Page, page_log
         source="test",
     )
 
-    _sign_in(page, reviewer, device)
-    _visit(page, "/people/possible-matches/")
-    _visit(page, f"/people/possible-matches/{item.pk}/")
+    sign_in(page, reviewer, device)
+    visit(page, "/people/possible-matches/")
+    visit(page, f"/people/possible-matches/{item.pk}/")
     page.check("#id_decision_0")  # the same person
     page.check("#id_keep_0")  # keep the first
     page.fill("#id_reason", "Zelfde moeder en school")

@@ -4,21 +4,20 @@ regional capacity page's free places drop by three. axe checks every page on the
 from __future__ import annotations
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page
 
 from haard.shelter.models import Placement, PlaceType
-from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, submit_form_with
-from tests.factories import TEST_PASSWORD, give_totp
+from tests.browser import (
+    PageLog,
+    assert_accessible,
+    assert_no_csp_violations,
+    sign_in,
+    submit_form_with,
+    visit,
+)
 from tests.shelter.factories import SECRET, coordinator_of, make_facility, place, wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _visit(page: Page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    assert_accessible(page)
 
 
 def _free(page: Page) -> int:
@@ -31,24 +30,16 @@ def test_a_coordinator_places_a_mother_with_two_children(page: Page, page_log: P
     coordinator = coordinator_of(facility, username="opvang")
     place(facility, by=coordinator)
     wait(facility, by=coordinator, priority=1)
-    device = give_totp(coordinator)
     page.set_default_timeout(30_000)  # a busy machine renders slowly; the steps stay the same
 
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "opvang")
-    page.fill("#id_password", TEST_PASSWORD)
-    submit_form_with(page, "#id_password")
-    page.fill(
-        "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    )
-    submit_form_with(page, "#id_token")
+    sign_in(page, coordinator)
 
-    _visit(page, "/shelter/capacity/")
+    visit(page, "/shelter/capacity/")
     before = _free(page)
     assert before == 4 + 6 + 2 + 2
     assert SECRET in page.content()  # their own facility
 
-    _visit(page, "/shelter/")
+    visit(page, "/shelter/")
     page.get_by_role("link", name=facility.name).click()
     page.wait_for_url(f"**/shelter/facilities/{facility.pk}/")
     assert_accessible(page)
@@ -69,9 +60,9 @@ def test_a_coordinator_places_a_mother_with_two_children(page: Page, page_log: P
     assert "Yasmin" in page.content() and "Omar" in page.content()
     assert sorted(mother.children.values_list("place_type", flat=True)) == [PlaceType.CHILD] * 2
 
-    _visit(page, "/shelter/capacity/")
+    visit(page, "/shelter/capacity/")
     assert _free(page) == before - 3
 
-    _visit(page, f"/shelter/facilities/{facility.pk}/")
+    visit(page, f"/shelter/facilities/{facility.pk}/")
     assert "Fatima" in page.content()
     assert_no_csp_violations(page_log)

@@ -1,10 +1,10 @@
-"""Time travel with a frozen clock: the five-working-day clock, the overdue list and the work
-list on the right working day around Christmas, Easter and King's Day."""
+"""Time travel with a frozen clock: the five-working-day clock, the overdue list, the work list
+and the reminders on the right working day around Christmas, Easter and King's Day."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -13,6 +13,9 @@ from haard.core.models import RegionSetting
 from haard.core.worklist import URGENCY_OVERDUE, URGENCY_TODAY
 from haard.triage import clock, selectors
 from haard.triage.worklist import triage_work
+from haard.work.models import Notification
+from haard.work.services import send_reminders
+from tests.factories import TeamFactory, make_user
 from tests.triage.factories import assessed_report, assessor, family
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +94,54 @@ def test_the_work_list_shows_due_and_overdue_on_the_right_day(frozen: Freeze) ->
     assert items[0].urgency(date(2026, 1, 2)) == URGENCY_TODAY
     assert set(items[0].person_ids) == {p.pk for p in people}
     assert items[0].urgency(date(2026, 1, 5)) == URGENCY_OVERDUE
+
+
+def _reminded_on(frozen: Freeze, day: date, actor: object) -> list[str]:
+    """The assessments the reminder run of `day` (09:00) reminds `actor` of."""
+    frozen(datetime(day.year, day.month, day.day, 9, 0))
+    send_reminders()
+    reminders = Notification.objects.filter(user=actor, day=day, key__startswith="triage.")
+    return list(reminders.values_list("url", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("received", "due", "quiet", "overdue"),
+    [
+        # Due on Christmas Eve 2025 (a working day); Christmas and Boxing Day send nothing, the
+        # overdue assessment is reminded on Monday 29 December.
+        (
+            datetime(2025, 12, 17, 10, 0),
+            date(2025, 12, 24),
+            [date(2025, 12, 25), date(2025, 12, 26)],
+            date(2025, 12, 29),
+        ),
+        # Due on Maundy Thursday 2026; Good Friday and Easter Monday send nothing, the overdue
+        # assessment is reminded on Tuesday 7 April.
+        (
+            datetime(2026, 3, 26, 9, 0),
+            date(2026, 4, 2),
+            [date(2026, 4, 3), date(2026, 4, 6)],
+            date(2026, 4, 7),
+        ),
+    ],
+    ids=["christmas", "easter"],
+)
+def test_assessment_reminders_on_the_right_working_day(
+    frozen: Freeze, received: datetime, due: date, quiet: list[date], overdue: date
+) -> None:
+    _h, people = family()
+    _r, assessment = assessed_report(people=people, received_at=frozen(received))
+    assert assessment.due_on == due
+    expert = assessor()
+    outsider = make_user("safety_assessor", team=TeamFactory())
+    url = f"/assessments/{assessment.pk}/"
+    # The day before, the next working day is the due day itself: nothing to remind yet.
+    assert _reminded_on(frozen, due - timedelta(days=1), expert) == []
+    assert _reminded_on(frozen, due, expert) == [url]
+    assert _reminded_on(frozen, due, outsider) == []  # an assessor outside Veilig Thuis
+    for holiday in quiet:
+        assert not is_working_day(holiday)
+        assert _reminded_on(frozen, holiday, expert) == []
+        assert _overdue_on(frozen, holiday, expert) == [assessment.reference]
+    assert _reminded_on(frozen, overdue, expert) == [url]
+    assert clock.clock(due, today=overdue).days_overdue == 1

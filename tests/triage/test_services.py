@@ -230,6 +230,7 @@ def test_hand_over_accepted_moves_the_lead_and_adds_the_accepting_user() -> None
     services.decide_handover(actor=worker, handover=handover, accept=True)
     case.refresh_from_db()
     assert case.lead_organisation == social
+    assert case.case_director == worker  # the work and the follow-up go to the organisation that leads
     assert CaseParticipant.objects.filter(
         case=case, user=worker, organisation=social, left_on__isnull=True
     ).exists()

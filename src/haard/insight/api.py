@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
 from haard.accounts.access import has_capability
@@ -436,6 +436,13 @@ def reconciliation_figures(
 # Indicators: figures only, through the same disclosure control as the pages.
 
 
+class ShareOut(Schema):
+    """A percentage beside the counts: the categories `part` as a share of the row's total."""
+
+    label: str
+    part: list[str]
+
+
 class IndicatorOut(Schema):
     key: str
     label: str
@@ -445,6 +452,7 @@ class IndicatorOut(Schema):
     date_rule: str
     rule: str
     categories: dict[str, str]
+    share: ShareOut | None = None
     first_month: date | None
 
 
@@ -455,6 +463,11 @@ class FigureRowOut(Schema):
     total: int | None
     population: int | None
     per_1000: float | None
+    share_percent: float | None = Field(
+        None,
+        description="The indicator's share in percent, from the published numbers; null when one of "
+        "them is hidden, the total is 0 or the indicator has no share",
+    )
 
 
 class IndicatorValuesOut(Schema):
@@ -472,6 +485,9 @@ class IndicatorValuesOut(Schema):
     rows: list[FigureRowOut]
     column_totals: dict[str, int | None] | None
     grand_total: int | None
+    total_share_percent: float | None = Field(
+        None, description="The share over all rows, from the column totals; null as for a row"
+    )
 
 
 def _indicator_out(indicator: Indicator, first: date | None) -> dict[str, Any]:
@@ -484,6 +500,11 @@ def _indicator_out(indicator: Indicator, first: date | None) -> dict[str, Any]:
         "date_rule": str(indicator.date_rule),
         "rule": str(indicator.rule),
         "categories": dict(indicator.category_labels()),
+        "share": (
+            {"label": str(indicator.share.label), "part": list(indicator.share.part)}
+            if indicator.share is not None
+            else None
+        ),
         "first_month": first,
     }
 
@@ -535,6 +556,7 @@ def indicator_values(
                 "total": total.number,
                 "population": row["population"],
                 "per_1000": None if row["rate_value"] is None else round(row["rate_value"], 1),
+                "share_percent": row["share"].value if row["share"] is not None else None,
             }
         )
     totals = table.column_totals
@@ -553,4 +575,5 @@ def indicator_values(
         "rows": rows,
         "column_totals": {k: c.number for k, c in zip(keys, totals, strict=True)} if totals else None,
         "grand_total": table.protected.grand_total.number if table.protected.grand_total else None,
+        "total_share_percent": table.total_share.value if table.total_share is not None else None,
     }

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from haard.insight.disclosure import HIDDEN, Cell
-from haard.insight.figures import FigureTable
+from haard.insight.figures import FigureTable, ShareCell
 from haard.insight.reconciliation import NO_REASON, Export, Row
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -154,6 +154,8 @@ def figure_sheet(table: FigureTable, *, title: str) -> Sheet:
     header = [table.row_label, *(label for _key, label in table.columns)]
     if table.protected.row_totals is not None:
         header.append(_("Total"))
+    if table.share is not None:
+        header.append(_("Share %(part)s (%%)") % {"part": table.share.label})
     if table.has_population:
         header += [_("Inhabitants"), _("Per 1,000 inhabitants")]
     rows: list[list[Any]] = []
@@ -161,6 +163,8 @@ def figure_sheet(table: FigureTable, *, title: str) -> Sheet:
         line: list[Any] = [row["label"], *(_number(c) for c in row["cells"])]
         if row["total"] is not None:
             line.append(_number(row["total"]))
+        if row["share"] is not None:
+            line.append(_share(row["share"]))
         if table.has_population:
             line += [row["population"] if row["population"] else "", row["rate"]]
         rows.append(line)
@@ -168,6 +172,8 @@ def figure_sheet(table: FigureTable, *, title: str) -> Sheet:
         line = [_("Total"), *(_number(c) for c in table.column_totals)]
         if table.protected.grand_total is not None:
             line.append(_number(table.protected.grand_total))
+        if table.total_share is not None:
+            line.append(_share(table.total_share))
         rows.append(line)
     about = [
         [title],
@@ -179,11 +185,28 @@ def figure_sheet(table: FigureTable, *, title: str) -> Sheet:
         [_("Period"), table.months.label],
         [_("Disclosure control"), table.protected.rule],
     ]
+    if table.share is not None:
+        about.append(
+            [
+                _("Share"),
+                _(
+                    "The part %(part)s as a percentage of the total, worked out from the numbers as "
+                    "shown: hidden (x) when one of them is hidden."
+                )
+                % {"part": table.share.label},
+            ]
+        )
     return Sheet(title=title, about=about, header=[str(h) for h in header], rows=rows)
 
 
 def _number(cell: Cell) -> Any:
     return HIDDEN if cell.number is None else cell.number
+
+
+def _share(cell: ShareCell) -> Any:
+    if cell.hidden:
+        return HIDDEN
+    return "" if cell.value is None else cell.value
 
 
 def sheets_to_csv(sheets: list[Sheet]) -> bytes:

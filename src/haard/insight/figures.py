@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from haard.core.models import District, Municipality, Neighbourhood, Region
-from haard.insight.disclosure import Cell, Protected, protect
-from haard.insight.indicators import Indicator
+from haard.insight.disclosure import HIDDEN, Cell, Protected, protect
+from haard.insight.indicators import Indicator, Share
 from haard.insight.models import FigureCount
 from haard.insight.periods import add_months
 
@@ -143,6 +143,37 @@ def rate_value(number: int | None, population: int | None) -> float | None:
     return number * 1000 / population
 
 
+@dataclass(frozen=True)
+class ShareCell:
+    """A percentage as published: `hidden` when a number it is worked out from is hidden;
+    `percent` None when hidden or when there is nothing to divide (a total of 0)."""
+
+    percent: Decimal | None
+    hidden: bool = False
+
+    @property
+    def value(self) -> float | None:
+        return None if self.percent is None else float(self.percent)
+
+    def __str__(self) -> str:
+        if self.hidden:
+            return HIDDEN
+        return "" if self.percent is None else str(self.percent)
+
+
+def share_cell(part: list[Cell], total: Cell) -> ShareCell:
+    """The part as a percentage of the total (one decimal), worked out from the published
+    cells only, never from the raw counts: when one of them is hidden, so is the share. What
+    is shown then says nothing that the shown numbers do not already say, so a percentage
+    cannot give a suppressed count away."""
+    if total.hidden or any(cell.hidden for cell in part):
+        return ShareCell(None, hidden=True)
+    if not total.number:
+        return ShareCell(None)
+    percent = Decimal(sum(cell.number or 0 for cell in part)) * 100 / Decimal(total.number)
+    return ShareCell(percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 @dataclass
 class FigureTable:
     indicator: Indicator
@@ -172,6 +203,26 @@ class FigureTable:
         column = self.column_index(category)
         return self.total(index) if column is None else self.protected.cells[index][column]
 
+    @property
+    def share(self) -> Share | None:
+        return self.indicator.share
+
+    def _share(self, cells: list[Cell], total: Cell | None) -> ShareCell | None:
+        share = self.indicator.share
+        if share is None or total is None:
+            return None
+        part = [cell for (key, _label), cell in zip(self.columns, cells, strict=True) if key in share.part]
+        return share_cell(part, total)
+
+    @property
+    def total_share(self) -> ShareCell | None:
+        """The share over all rows, from the column totals and the grand total."""
+        totals = self.protected.column_totals
+        if totals is None:
+            return None
+        grand = self.protected.grand_total if self.protected.row_totals is not None else totals[0]
+        return self._share(totals, grand)
+
     def rows(self, category: str | None = None) -> list[dict[str, Any]]:
         """Each row for a template: label, cells, total, population and rate per 1,000."""
         result = []
@@ -187,6 +238,7 @@ class FigureTable:
                     "rate": per_thousand(cell.number, head.population) if self.has_population else "",
                     "rate_value": rate_value(cell.number, head.population) if self.has_population else None,
                     "shown": cell,
+                    "share": self._share(self.protected.cells[index], self.total(index)),
                 }
             )
         return result

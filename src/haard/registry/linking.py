@@ -30,6 +30,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haard.core import crypto
 from haard.registry.matching import (
@@ -333,7 +334,7 @@ _LEVEL_LABELS = {
     "exact_core": _("the same surname, another or no tussenvoegsel"),
     "typo": _("one letter or digit apart"),
     "subset": _("one includes the other"),
-    "close": _("close"),
+    "close": pgettext_lazy("similarity", "close"),
     "initials": _("initials agree"),
     "similar": _("somewhat alike"),
     "different": _("different"),

@@ -425,7 +425,9 @@ def receiving_memberships(actor: User, organisation_id: int | None) -> list[Memb
 @transaction.atomic
 def decide_handover(*, actor: User, handover: HandOver, accept: bool, reason: str = "") -> HandOver:
     """The receiving organisation accepts (it then leads the case, and the accepting user
-    joins it) or refuses with a reason (Veilig Thuis keeps the case and chooses again)."""
+    joins it as its case director, so that the plan's work and the follow-up checks reach the
+    organisation that leads) or refuses with a reason (Veilig Thuis keeps the case and chooses
+    again)."""
     handover = HandOver.objects.select_for_update().get(pk=handover.pk)
     memberships = receiving_memberships(actor, handover.receiving_organisation_id)
     if not memberships:
@@ -442,7 +444,8 @@ def decide_handover(*, actor: User, handover: HandOver, accept: bool, reason: st
         case = handover.case
         if case is not None and handover.receiving_organisation_id is not None:
             case.lead_organisation_id = handover.receiving_organisation_id
-            case.save(update_fields=["lead_organisation", "updated_at"])
+            case.case_director = actor
+            case.save(update_fields=["lead_organisation", "case_director", "updated_at"])
             if not CaseParticipant.objects.filter(case=case, user=actor, left_on__isnull=True).exists():
                 CaseParticipant.objects.create(
                     case=case, user=actor, organisation=memberships[0].team.organisation

@@ -7,6 +7,12 @@ so a domain adds an indicator by adding a module that calls `register(...)`. Its
 one call of `monthly(...)` over the domain's queryset); `summary.refresh_figures` stores them,
 and every page, export and API operation reads the stored counts. Shelter, restraining orders
 and safety assessments add theirs as `shelter.py`, `huisverbod.py`, `triage.py` here.
+
+A rate ("finished within the deadline") is stored as its counts, one category for the part and
+one for the rest (`within`/`late`), never as a percentage: percentages cannot be summed over
+months or areas, and a percentage of suppressed counts could give them away. An indicator
+with a `Share` names the categories that make the part; the tables work the percentage out
+from the numbers as published, after disclosure control (`figures.share_cell`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,15 @@ ALL = "all"  # the category of an indicator that is not split
 
 
 @dataclass(frozen=True)
+class Share:
+    """A percentage shown beside an indicator's counts: the categories `part` as a share of
+    the row's total (all categories). `label` names the part: "finished within the deadline"."""
+
+    part: tuple[str, ...]
+    label: str | Promise
+
+
+@dataclass(frozen=True)
 class Indicator:
     """A named count. `definition`, `date_rule` and `rule` are shown to the reader: what is
     counted, which date places it in a month, and how (what counts once, what is left out)."""
@@ -52,6 +67,7 @@ class Indicator:
     collect: Callable[[date | None], Iterable[MonthlyCount]]
     categories: Callable[[], list[tuple[str, str]]] = field(default=lambda: [(ALL, "")])
     domain: str = ""
+    share: Share | None = None
 
     def category_labels(self) -> list[tuple[str, str]]:
         return [(value, str(label) or str(self.unit)) for value, label in self.categories()]
