@@ -10,6 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from haard.accounts.sso_config import read_sso_config
 from haard.core.config import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "haard.conferences",
     "haard.insight",
     "haard.work",
+    "haard.retention",
     "haard.api",
     "haard.web",
     "haard.demo",
@@ -200,6 +202,9 @@ AXES_IPWARE_PROXY_COUNT = env_int("HAARD_PROXY_COUNT", 0, minimum=0, maximum=5)
 
 OTP_TOTP_ISSUER = env_str("HAARD_TOTP_ISSUER", "haard")
 HAARD_BACKUP_CODE_COUNT = 10
+
+# Single sign-on with OpenID Connect: None (off) unless HAARD_OIDC_ENABLED; docs/sso.md.
+HAARD_SSO = read_sso_config(production=PRODUCTION)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HAARD_MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -28,6 +28,7 @@ urlpatterns = [
     path("shelter/", include("haard.shelter.urls")),
     path("conferences/", include("haard.conferences.urls")),
     path("my-work/", include("haard.work.urls")),
+    path("retention/", include("haard.retention.urls")),
     path("insight/", include("haard.insight.urls")),
     path("access-log/", include("haard.audit.urls")),
     path("api/", include("haard.api.urls")),

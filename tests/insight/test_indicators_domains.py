@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haard.accounts.models import User
-from haard.cases.models import Case
+from haard.cases.models import Case, CaseStatus, Recurrence
 from haard.huisverbod.models import Breach, ImposedAs, RestrainingOrder
 from haard.huisverbod.selectors import order_figures
 from haard.insight import figures
@@ -48,6 +48,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.insight.conftest import Area
+from tests.intake.factories import make_report
 from tests.shelter.factories import make_facility
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,7 @@ NEW_KEYS = [
     "restraining_orders",
     "shelter_occupancy",
     "shelter_waiting_time",
+    "repeat_after_closure",
 ]
 FEB, MARCH, APRIL = date(2025, 2, 1), date(2025, 3, 1), date(2025, 4, 1)
 _numbers = itertools.count(1)
@@ -611,9 +613,54 @@ def test_every_new_indicator_is_registered_with_its_texts() -> None:
     for key in NEW_KEYS:
         indicator = get(key)
         assert indicator is not None
-        assert indicator.domain in ("triage", "huisverbod", "shelter")
+        assert indicator.domain in ("triage", "huisverbod", "shelter", "cases")
         assert str(indicator.definition) and str(indicator.date_rule) and str(indicator.rule)
         assert len(indicator.category_labels()) > 1
     shelter = get("shelter_occupancy")
     with translation.override("en"):
         assert shelter is not None and "never by neighbourhood" in str(shelter.rule).lower()
+
+
+# Repeat after closure (recidivism).
+
+
+def _closed_case(area: Area, household: Household, closed_on: date) -> Case:
+    team = TeamFactory()
+    return Case.objects.create(
+        reference=f"T-REP{next(_numbers):05d}",
+        household=household,
+        municipality=area.municipality,
+        owning_team=team,
+        lead_organisation=team.organisation,
+        status=CaseStatus.CLOSED,
+        closed_on=closed_on,
+    )
+
+
+def test_repeat_after_closure_counts_each_family_once_a_month(area: Area) -> None:
+    south = HouseholdFactory(address=area.address(area.south_a))
+    north = HouseholdFactory(address=area.address(area.north_a))
+    recent = _closed_case(area, south, date(2024, 6, 30))
+    old = _closed_case(area, north, date(2023, 1, 31))
+    for case, reported_on, within in [
+        (recent, date(2025, 3, 3), True),
+        (recent, date(2025, 3, 20), True),  # the same family again in March: counted once
+        (recent, date(2025, 4, 1), True),
+        (old, date(2025, 3, 5), False),
+    ]:
+        Recurrence.objects.create(
+            household=case.household,
+            case=case,
+            report=make_report(municipality=area.municipality),
+            closed_on=case.closed_on,
+            reported_on=reported_on,
+            within_12_months=within,
+        )
+    refresh_figures()
+    assert _by_month("repeat_after_closure") == {
+        (MARCH, "within_12_months"): 1,
+        (MARCH, "later"): 1,
+        (APRIL, "within_12_months"): 1,
+    }
+    assert _sum("repeat_after_closure", neighbourhood=area.south_a) == {"within_12_months": 2}
+    assert _sum("repeat_after_closure", neighbourhood=area.north_a) == {"later": 1}

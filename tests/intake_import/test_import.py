@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from haard.accounts.models import User
@@ -283,6 +287,43 @@ def test_a_crash_leaves_whole_incidents_and_a_rerun_imports_exactly_the_rest(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DONE
     assert (batch.incidents_created, batch.incidents_skipped) == (2, 3)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_left_running_by_a_stopped_worker_is_queued_again_and_finished(
+    officer: User, police: Any, municipality: Any, settings: Any, monkeypatch: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    batch = upload(officer, police, csv_bytes(many_incidents(4, people=2)))
+
+    calls = {"n": 0}
+
+    def crash_on_the_third(incident: PoliceIncident) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SimulatedCrash  # the third incident is rolled back, two stand
+
+    monkeypatch.setattr(pipeline, "after_incident", crash_on_the_third)
+    with pytest.raises(SimulatedCrash):
+        services.run_batch(batch_id=batch.pk)
+    monkeypatch.setattr(pipeline, "after_incident", lambda incident: None)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RUNNING
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    if connection.vendor != "postgresql":
+        # Without PostgreSQL's lock a batch counts as stopped after STALLED_AFTER without progress.
+        assert services.resume_stopped_imports() == []
+        ImportBatch.objects.filter(pk=batch.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    out = StringIO()
+    call_command("resume_imports", stdout=out)
+    assert "1 police import(s) queued again" in out.getvalue()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    # What the stopped run wrote counts again as the batch's own; nothing twice.
+    assert (batch.incidents_created, batch.incidents_skipped) == (4, 0)
+    assert PoliceIncident.objects.count() == 4 and PoliceIncidentPerson.objects.count() == 8
+    assert services.resume_stopped_imports() == []  # nothing left running
 
 
 def test_the_same_person_in_several_incidents_is_one_person(

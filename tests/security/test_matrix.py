@@ -116,6 +116,9 @@ _VEILIG_THUIS_REPORTS = (
 )
 # The privacy officer reviews who saw whom, for anyone in the region.
 _ACCESS_LOG = ("audit:*", "registry:person_access_report")
+# The privacy officer answers requests of data subjects (access, erasure) and decides on the
+# destruction of records, for anyone in the region (haard.retention).
+_RETENTION = ("retention:*",)
 # Veilig Thuis safety assessors assess every report of the region.
 _VEILIG_THUIS_ASSESSMENT = ("triage:*", "* /api/v1/assessments/*")
 REGION_WIDE: dict[str, dict[str, tuple[str, ...]]] = {
@@ -124,7 +127,7 @@ REGION_WIDE: dict[str, dict[str, tuple[str, ...]]] = {
         "*": _PEOPLE_SEARCH,
         "veilig_thuis": _VEILIG_THUIS_REPORTS + _VEILIG_THUIS_ASSESSMENT,
     },
-    "privacy_officer": {"*": _ACCESS_LOG},
+    "privacy_officer": {"*": _ACCESS_LOG + _RETENTION},
 }
 
 ALLOWED, FORBIDDEN, OBSERVED = "allowed", "forbidden", "observed"

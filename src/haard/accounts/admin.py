@@ -13,6 +13,7 @@ from haard.accounts.models import (
     ApiClient,
     ApiToken,
     EmergencyAccess,
+    ExternalIdentity,
     Membership,
     Organisation,
     Role,
@@ -48,9 +49,18 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["team"]
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """Links the user to an account at the identity provider (single sign-on, docs/sso.md)."""
+
+    model = ExternalIdentity
+    extra = 0
+    fields = ["issuer", "subject", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ExternalIdentityInline]
     list_display = ["username", "first_name", "last_name", "is_active", "is_staff"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),

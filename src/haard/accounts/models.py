@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from haard.core.models import Municipality, TimeStampedModel
 
@@ -107,7 +108,8 @@ class Role(models.Model):
         return str(ROLE_LABELS.get(self.key, self.group.name))
 
 
-class User(AbstractUser):
+# django-otp has no type information, so the stubs cannot see IdentityProviderDevice's manager.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     # Changing this number ends every session of the user ("log out everywhere").
     session_generation = models.PositiveIntegerField(default=0, editable=False)
     preferred_language = models.CharField(
@@ -248,3 +250,44 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.model_label}#{self.object_id}"
+
+
+class ExternalIdentity(models.Model):
+    """A user's account at an identity provider (single sign-on): the provider's issuer and
+    the stable claim that names the account there. Single sign-on finds a user only through
+    this link, never by name or e-mail address."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("account at the identity provider"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("single sign-on account")
+        verbose_name_plural = _("single sign-on accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="external_identity_one_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
+class IdentityProviderDevice(Device):
+    """Stands for a second factor that the identity provider checked at single sign-on (its
+    acr or amr claim said so, and haard is configured to trust that). It verifies no code
+    itself: the session counts as verified only when a sign-on put this device in it."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="identity_provider_devices", verbose_name=_("user")
+    )
+
+    class Meta:
+        verbose_name = _("second factor at the identity provider")
+        verbose_name_plural = _("second factors at the identity provider")
+
+    def verify_token(self, token: str) -> bool:
+        return False

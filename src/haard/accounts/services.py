@@ -14,7 +14,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haard.accounts.access import has_capability
-from haard.accounts.models import ApiClient, ApiToken, EmergencyAccess, Membership, User, hash_token
+from haard.accounts.models import (
+    ApiClient,
+    ApiToken,
+    EmergencyAccess,
+    IdentityProviderDevice,
+    Membership,
+    User,
+    hash_token,
+)
 
 BACKUP_DEVICE_NAME = "backup"
 TOTP_DEVICE_NAME = "authenticator"
@@ -89,6 +97,7 @@ def reset_second_factor(*, actor: User, user: User) -> None:
         raise AccessRefusedError(_("Only an administrator may reset a second factor."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    IdentityProviderDevice.objects.filter(user=user).delete()
     logout_everywhere(user=user)
 
 

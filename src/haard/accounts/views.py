@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +26,7 @@ from haard.accounts.selectors import SESSION_MEMBERSHIP_KEY, memberships_of
 
 MAX_CODE_FAILURES = 5
 _FAILURES_KEY = "haard_code_failures"
-_NEXT_KEY = "haard_next"
+NEXT_SESSION_KEY = "haard_next"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -56,11 +57,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
             next_url = _safe_next(request, request.GET.get("next"))
             auth.login(request, user)
             if next_url:
-                request.session[_NEXT_KEY] = next_url
+                request.session[NEXT_SESSION_KEY] = next_url
             if services.requires_two_factor(user):
                 return redirect("accounts:verify")
             return redirect(next_url or "web:home")
-    return render(request, "accounts/login.html", {"form": form})
+    sso = settings.HAARD_SSO
+    context = {
+        "form": form,
+        "sso_provider_name": sso.provider_name if sso else None,
+        "next": _safe_next(request, request.GET.get("next")),
+    }
+    return render(request, "accounts/login.html", context)
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -84,7 +91,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             request.session.pop(_FAILURES_KEY, None)
-            return redirect(request.session.pop(_NEXT_KEY, None) or "web:home")
+            return redirect(request.session.pop(NEXT_SESSION_KEY, None) or "web:home")
         failures = request.session.get(_FAILURES_KEY, 0) + 1
         if failures >= MAX_CODE_FAILURES:
             auth.logout(request)

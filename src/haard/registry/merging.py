@@ -30,12 +30,24 @@ REVIEW_CAPABILITY = "search_people"
 NOT_MOVED = frozenset({"registry.Person", "registry.PossibleMatch", "registry.PersonMerge"})
 
 
+def _is_history(model: type[models.Model]) -> bool:
+    """A change-history table: its rows keep what was, so a merge leaves them."""
+    return any(field.name == "history_id" for field in model._meta.concrete_fields)
+
+
 def person_links() -> list[tuple[type[models.Model], str]]:
     """Every (model, foreign-key field name) through which a row points at a Person."""
     links: list[tuple[type[models.Model], str]] = []
-    for relation in Person._meta.related_objects:
+    # Hidden relations too: a foreign key declared with related_name="+" points at a person
+    # all the same and must move with the merge.
+    relations = [
+        field
+        for field in Person._meta.get_fields(include_hidden=True)
+        if isinstance(field, models.ForeignObjectRel)
+    ]
+    for relation in relations:
         model = relation.related_model
-        if not isinstance(model, type) or model._meta.label in NOT_MOVED:
+        if not isinstance(model, type) or model._meta.label in NOT_MOVED or _is_history(model):
             continue
         if relation.many_to_many:
             # An explicit through model has its own foreign key, listed separately; only an

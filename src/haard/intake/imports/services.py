@@ -11,17 +11,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haard.accounts.models import User
 from haard.intake.imports import conf
-from haard.intake.imports.models import BatchPhase, BatchStatus, ImportBatch, ImportMode, ImportRowError
+from haard.intake.imports.models import (
+    STALLED_AFTER,
+    BatchPhase,
+    BatchStatus,
+    ImportBatch,
+    ImportMode,
+    ImportRowError,
+)
 from haard.intake.imports.parsing import FileError
 from haard.intake.imports.pipeline import (
     COUNTERS,
@@ -123,10 +132,75 @@ def _finish(batch: ImportBatch, *, status: str, message: str = "") -> None:
     batch.save()
 
 
+# The namespace of the advisory locks that mark a batch as being imported (PostgreSQL).
+_LOCK_NAMESPACE = 0x504F4C49  # "POLI"
+
+
+def _lock_key(batch_id: int) -> int:
+    return _LOCK_NAMESPACE * 2**31 + batch_id
+
+
+def _try_lock(batch_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key(batch_id)])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock(batch_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(batch_id)])
+
+
+@contextmanager
+def _working_on(batch_id: int) -> Iterator[bool]:
+    """On PostgreSQL, a session lock says a worker is importing this batch: it ends with the
+    worker's connection, so the batch of a killed worker is free again. Yields False when
+    another worker holds it."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    if not _try_lock(batch_id):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        _unlock(batch_id)
+
+
+def resume_stopped_imports() -> list[int]:
+    """Queue again every batch left `running` by a worker that was stopped (killed, or its
+    machine restarted): run before the worker starts (`manage.py resume_imports`). On
+    PostgreSQL a batch is stopped when no worker holds its lock; on SQLite when it has made
+    no progress for STALLED_AFTER. The new run starts afresh; incidents the stopped run
+    wrote whole are skipped as duplicates, an all-or-nothing run had written nothing."""
+    from haard.intake.imports.tasks import run_import  # the task module imports this one
+
+    resumed = []
+    for batch in ImportBatch.objects.filter(status=BatchStatus.RUNNING).order_by("pk"):
+        if connection.vendor == "postgresql":
+            stopped = _try_lock(batch.pk)
+            if stopped:
+                _unlock(batch.pk)
+        else:
+            stopped = batch.updated_at < timezone.now() - STALLED_AFTER
+        if stopped:
+            run_import.enqueue(batch.pk)
+            resumed.append(batch.pk)
+            logger.info("police import queued again batch=%s", batch.pk)
+    return resumed
+
+
 def run_batch(*, batch_id: int) -> ImportBatch | None:
     """Import a queued batch (the background task). Returns the batch, or None when it was
-    done already. The batch ends `done`, or `failed` with the reason; a process killed on the
-    way leaves it `running`, with whole incidents only."""
+    done already or another worker is importing it. The batch ends `done`, or `failed` with
+    the reason; a process killed on the way leaves it `running`, with whole incidents only,
+    until `resume_stopped_imports` queues it again."""
+    with _working_on(batch_id) as mine:
+        return _run_batch(batch_id) if mine else None
+
+
+def _run_batch(batch_id: int) -> ImportBatch | None:
     batch = _claim(batch_id)
     if batch is None:
         return None
