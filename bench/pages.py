@@ -83,10 +83,11 @@ def main() -> int:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user, backend="haard.accounts.backends.MembershipBackend")
-        device = user.totpdevice_set.get()
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        device = user.totpdevice_set.first()  # a policy officer signs in without one
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     manager = User.objects.get(username="regisseur")
