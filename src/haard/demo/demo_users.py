@@ -52,6 +52,10 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
     DemoUserSpec("buitenstaander", "Olaf", "Buitenhuis", "case_manager", orgs.SLOT_SOCIAL_OUTSIDER),
 )
 DEMO_USERNAMES: tuple[str, ...] = tuple(spec.username for spec in DEMO_USERS)
+# Accounts the demo steps add for a flow that needs two people of one role: shown by
+# `demo_accounts` after the others (the four-eyes assessment needs a second assessor).
+SECOND_ASSESSOR = "beoordelaar2"
+ALSO_SHOWN: tuple[str, ...] = (SECOND_ASSESSOR,)
 CASE_MANAGER_USERNAME = "regisseur"
 INTAKE_USERNAME = "intake"
 POLICE_USERNAME = "politie"
@@ -130,12 +134,15 @@ def create_demo_users(*, organisations: orgs.DemoOrganisations, seed: int) -> li
 
 
 def describe_demo_accounts() -> list[DemoAccountStatus]:
-    """The demo accounts present in the database, in the order of DEMO_USERS, with their
-    current authenticator code and the backup codes not yet used."""
-    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    """The demo accounts present in the database, in the order of DEMO_USERS (then those the
+    steps add, ALSO_SHOWN), with their current authenticator code and the backup codes not
+    yet used."""
+    wanted = (*DEMO_USERNAMES, *ALSO_SHOWN)
+    users = {u.username: u for u in User.objects.filter(username__in=wanted)}
+    role_keys = {spec.username: spec.role_key for spec in DEMO_USERS}
     statuses: list[DemoAccountStatus] = []
-    for spec in DEMO_USERS:
-        user = users.get(spec.username)
+    for username in wanted:
+        user = users.get(username)
         if user is None:
             continue
         membership = (
@@ -149,7 +156,7 @@ def describe_demo_accounts() -> list[DemoAccountStatus]:
             .order_by("pk")
             .values_list("token", flat=True)
         )
-        role_key = membership.role.key if membership else spec.role_key
+        role_key = membership.role.key if membership else role_keys.get(username, "")
         statuses.append(
             DemoAccountStatus(
                 account=DemoAccount(

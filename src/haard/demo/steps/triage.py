@@ -19,6 +19,7 @@ from haard.accounts.models import Membership, User
 from haard.accounts.services import BACKUP_DEVICE_NAME, TOTP_DEVICE_NAME
 from haard.cases.models import Case, CaseStatus
 from haard.demo import organisations as orgs
+from haard.demo.demo_users import SECOND_ASSESSOR
 from haard.demo.identifiers import backup_codes, totp_key_hex
 from haard.intake.models import Report, ReportKind
 from haard.triage import services
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 ORDER = 10
 ASSESSED_REPORTS = {"small": 60, "region": 400, "national": 1_000}
-SECOND_ASSESSOR = "beoordelaar2"
 WAITING_HANDOVERS = 4
 
 # Answer patterns (item code → option code) that give each outcome with the demo instrument.
