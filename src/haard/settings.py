@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "haard.accounts.middleware.SessionIdleMiddleware",
     "haard.accounts.middleware.SecondFactorMiddleware",
     "haard.accounts.middleware.AdminGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,6 +108,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "haard.urls"
 WSGI_APPLICATION = "haard.wsgi.application"
+
+# Widgets render through Jinja2: the same markup as Django's widget templates, several
+# times faster on pages with long forms.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 TEMPLATES = [
     {
@@ -184,7 +189,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions end after a period without activity: each request moves the expiry forward.
 HAARD_SESSION_IDLE_MINUTES = env_int("HAARD_SESSION_IDLE_MINUTES", 15, minimum=1, maximum=480)
 SESSION_COOKIE_AGE = HAARD_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # SessionIdleMiddleware moves the expiry once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

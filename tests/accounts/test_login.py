@@ -179,6 +179,34 @@ def test_session_expires_after_inactivity(signed_in: Any, settings: Any) -> None
     assert client.get(reverse("web:home")).status_code == 302
 
 
+def test_the_idle_expiry_moves_once_a_minute_not_on_every_request(
+    signed_in: Any, settings: Any, frozen: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    start = frozen(timezone.now())
+    client = signed_in(make_user("case_manager"))
+    assert client.get(reverse("web:home")).status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    first = Session.objects.get(session_key=key).expire_date
+    frozen(start + timedelta(seconds=30))
+    assert client.get(reverse("web:home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first  # not written again
+    frozen(start + timedelta(seconds=61))
+    assert client.get(reverse("web:home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first + timedelta(seconds=61)
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_session(client: Client) -> None:
+    from django.contrib.sessions.models import Session
+
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert not Session.objects.exists()
+
+
 def test_admin_is_invisible_to_regular_users(signed_in: Any, client: Client) -> None:
     assert client.get("/admin/").status_code == 404
     regular = signed_in(make_user("case_manager"))

@@ -1,5 +1,7 @@
 """Region settings: declared with a default, overridden as data, checked on the way in."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -42,3 +44,24 @@ def test_unknown_setting_is_refused() -> None:
 def test_conflicting_declarations_are_refused() -> None:
     with pytest.raises(ValueError, match="declared twice"):
         region_settings.declare("test.window_months", kind=int, default=3, description="other")
+
+
+def test_a_request_reads_the_overrides_once(django_assert_num_queries: Any) -> None:
+    from django.core.signals import request_finished, request_started
+
+    RegionSetting.objects.create(key="test.window_months", value=6)
+    request_started.send(sender=None)
+    try:
+        with django_assert_num_queries(1):
+            assert region_settings.value("test.window_months") == 6
+            assert region_settings.value("test.window_months") == 6
+            assert region_settings.value("insight.suppress_below") >= 1  # a default: no query
+        # A change within the request is seen at once.
+        RegionSetting.objects.filter(key="test.window_months").get().delete()
+        assert region_settings.value("test.window_months") == 12
+    finally:
+        request_finished.send(sender=None)
+    # Outside a request every read goes to the database.
+    RegionSetting.objects.create(key="test.window_months", value=7)
+    with django_assert_num_queries(1):
+        assert region_settings.value("test.window_months") == 7

@@ -4,6 +4,10 @@ Each app declares the settings it reads with `declare(...)` (key, type, default,
 and where the default comes from); an administrator may override a value for the region in
 the admin (`core.RegionSetting`). `value(key)` returns the override or the default, and
 `describe(key)` gives the text a screen shows next to whatever the setting decides.
+
+Within a request the overrides are read once, in one query, on the first `value(...)`; a
+change to a setting is seen from the next request on (and at once by the request that saved
+it). Outside a request (commands, background tasks) every `value(...)` reads the database.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.local import Local
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
@@ -71,12 +76,42 @@ def declarations() -> list[Declared]:
     return sorted(_declared.values(), key=lambda d: d.key)
 
 
-def value(key: str) -> Any:
-    """The region's value for `key`: its override when one is stored, else the default."""
+_request = Local()  # .overrides: the overrides read in this request, None until the first read
+
+
+def start_request(**kwargs: Any) -> None:
+    """A request begins (signal `request_started`): its first `value(...)` reads the overrides."""
+    _request.overrides = None
+    _request.active = True
+
+
+def end_request(**kwargs: Any) -> None:
+    """The request is done (signal `request_finished`): back to reading on every `value(...)`."""
+    _request.active = False
+    _request.overrides = None
+
+
+def forget_overrides(**kwargs: Any) -> None:
+    """An override was saved or deleted: the running request reads them again."""
+    _request.overrides = None
+
+
+def _stored(key: str) -> Any:
     from haard.core.models import RegionSetting
 
+    if not getattr(_request, "active", False):
+        return RegionSetting.objects.filter(key=key).values_list("value", flat=True).first()
+    overrides = getattr(_request, "overrides", None)
+    if overrides is None:
+        overrides = dict(RegionSetting.objects.values_list("key", "value"))
+        _request.overrides = overrides
+    return overrides.get(key)
+
+
+def value(key: str) -> Any:
+    """The region's value for `key`: its override when one is stored, else the default."""
     declared = _declared[key]
-    stored = RegionSetting.objects.filter(key=key).values_list("value", flat=True).first()
+    stored = _stored(key)
     return declared.default if stored is None else declared.clean(stored)
 
 
