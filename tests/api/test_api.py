@@ -62,6 +62,26 @@ def test_token_client_reads_its_cases_and_the_access_is_logged_under_its_name() 
     assert ApiToken.objects.get().last_used_at is not None
 
 
+def test_last_use_of_a_token_is_written_at_most_once_a_minute(frozen: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    team = TeamFactory()
+    user = make_user("case_manager", team=team)
+    case = make_case(team=team)
+    _, token = _client_for(user, ["cases:read"])
+    start = frozen(timezone.now())
+    assert Client().get(f"/api/v1/cases/{case.pk}", **_bearer(token)).status_code == 200
+    assert ApiToken.objects.get().last_used_at == start
+    frozen(start + timedelta(seconds=59))
+    assert Client().get(f"/api/v1/cases/{case.pk}", **_bearer(token)).status_code == 200
+    assert ApiToken.objects.get().last_used_at == start
+    frozen(start + timedelta(seconds=60))
+    assert Client().get(f"/api/v1/cases/{case.pk}", **_bearer(token)).status_code == 200
+    assert ApiToken.objects.get().last_used_at == start + timedelta(seconds=60)
+
+
 def test_missing_scope_is_forbidden() -> None:
     team = TeamFactory()
     user = make_user("case_manager", team=team)

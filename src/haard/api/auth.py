@@ -3,6 +3,7 @@ signed-in user with a verified second factor."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,6 +12,10 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from haard.accounts.models import ApiToken, hash_token
 from haard.accounts.services import is_verified, requires_two_factor
+
+
+# How stale a token's "last used" may be: it is written at most once a minute, not on every call.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
@@ -29,7 +34,9 @@ class TokenAuth(HttpBearer):
         client = found.client
         if not client.active or not client.organisation.active or not client.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = client.user
         request.haard_api_client = client  # type: ignore[attr-defined]
         return client.user

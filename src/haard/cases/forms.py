@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,22 @@ class DateInput(forms.DateInput):
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
+
+    def use(self, users: list[User]) -> None:
+        """Offer `users`, read once: the forms of a formset share the list instead of each
+        querying (and checking a choice against) the database."""
+        self.queryset = User.objects.filter(pk__in=[u.pk for u in users])
+        self._users = {str(u.pk): u for u in users}
+        self.choices = [("", self.empty_label), *((u.pk, self.label_from_instance(u)) for u in users)]
+
+    def to_python(self, value: Any) -> Any:
+        users = getattr(self, "_users", None)
+        if users is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return users[str(value)]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
 def _reason() -> forms.CharField:
@@ -131,14 +148,17 @@ class MeasureForm(forms.Form):
     )
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
-    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        cast(UserChoiceField, self.fields["owner"]).use(owners)
 
 
 class BaseMeasureFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "owners": self.form_kwargs["owners"]}
+        owners = self.form_kwargs["owners"]
+        if not isinstance(owners, list):  # read once for all the forms
+            owners = self.form_kwargs["owners"] = list(owners)
+        return {**super().get_form_kwargs(index), "owners": owners}
 
 
 MeasureFormSet = forms.formset_factory(MeasureForm, formset=BaseMeasureFormSet, extra=3, max_num=60)

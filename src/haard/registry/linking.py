@@ -29,6 +29,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -92,22 +93,22 @@ class Candidate:
 
 
 def _people_at(address: Address) -> tuple[set[int], set[int]]:
-    """Active people at the address, and at its postcode (each block capped)."""
+    """Active people at the address, and at its postcode (one query per kind of link, each
+    capped): those at the address itself come first, so a crowded postcode cannot push them
+    out."""
     at_address: set[int] = set()
     at_postcode: set[int] = set()
     for link in _address_links:
         model = apps.get_model(link.model_label)
-        person_id = f"{link.person_field}_id"
-        at_address.update(
-            model._base_manager.filter(**{link.address_path: address})
-            .order_by()
-            .values_list(person_id, flat=True)[:BLOCK_LIMIT]
-        )
-        at_postcode.update(
+        person_id, address_id = f"{link.person_field}_id", f"{link.address_path}_id"
+        rows = (
             model._base_manager.filter(**{f"{link.address_path}__postcode": address.postcode})
-            .order_by()
-            .values_list(person_id, flat=True)[:BLOCK_LIMIT]
+            .annotate(here=Case(When(**{address_id: address.pk}, then=Value(0)), default=Value(1)))
+            .order_by("here")
+            .values_list(person_id, "here")[: 2 * BLOCK_LIMIT]
         )
+        for pk, elsewhere in rows:
+            (at_postcode if elsewhere else at_address).add(pk)
     return at_address, at_postcode
 
 
