@@ -15,12 +15,17 @@ from haard.registry.linking import register_address_link
 
 
 def is_veilig_thuis_staff(actor: User) -> bool:
-    """True for a user acting in Veilig Thuis with the intake or assessment capability."""
+    """True for a user acting in Veilig Thuis with the intake or assessment capability
+    (cached on the actor, as its capabilities are)."""
     if not (has_capability(actor, "register_reports") or has_capability(actor, "assess_safety")):
         return False
-    return Membership.objects.filter(
-        user=actor, active=True, team__organisation__type=OrganisationType.VEILIG_THUIS
-    ).exists()
+    cached: bool | None = getattr(actor, "_haard_veilig_thuis_staff", None)
+    if cached is None:
+        cached = Membership.objects.filter(
+            user=actor, active=True, team__organisation__type=OrganisationType.VEILIG_THUIS
+        ).exists()
+        actor._haard_veilig_thuis_staff = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _own_police_organisations(actor: User) -> QuerySet[Membership, Any] | None:
