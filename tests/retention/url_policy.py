@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haard.retention.models import (
+    AccessLogPurge,
     DataSubjectRequest,
     DestructionProposal,
     ProposalItem,
@@ -27,11 +28,15 @@ NO_PERSONAL_DATA = {
     "retention:proposal_decide",
     "retention:request_create",
     "retention:request_answered",
+    "retention:log_purge_start",
+    "retention:log_purge_dry_run",
+    "retention:log_purge_decide",
 }
 
 
 def build(world: Any) -> None:
-    """An access request of world.person, a proposal naming world.case, and a tombstone."""
+    """An access request of world.person, a proposal naming world.case, a tombstone, and a
+    purge of the access log."""
     today = timezone.localdate()
     request = DataSubjectRequest.objects.create(
         reference="AVG-WALK",
@@ -65,6 +70,7 @@ def build(world: Any) -> None:
     )
     world.extra["retention_request"] = request
     world.extra["retention_proposal"] = proposal
+    world.extra["retention_log_purge"] = AccessLogPurge.objects.create(years=15, cutoff=timezone.now())
 
 
 def _pk(world: Any, key: str) -> int:
@@ -98,5 +104,13 @@ PAGES = {
     ),
     "retention:export_pdf": Spec(
         lambda w: reverse("retention:export_pdf", args=[_pk(w, "retention_request")]), lambda w: w.privacy
+    ),
+    "retention:log_purge_list": Spec(
+        lambda w: reverse("retention:log_purge_list"), lambda w: w.privacy, shows=_none
+    ),
+    "retention:log_purge_detail": Spec(
+        lambda w: reverse("retention:log_purge_detail", args=[_pk(w, "retention_log_purge")]),
+        lambda w: w.privacy,
+        shows=_none,
     ),
 }

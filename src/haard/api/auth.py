@@ -13,7 +13,6 @@ from ninja.security import APIKeyCookie, HttpBearer
 from haard.accounts.models import ApiToken, hash_token
 from haard.accounts.services import is_verified, requires_two_factor
 
-
 # How stale a token's "last used" may be: it is written at most once a minute, not on every call.
 LAST_USED_PRECISION = timedelta(minutes=1)
 

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "haard.audit"
     label = "audit"
     verbose_name = _("Access log")
+
+    def ready(self) -> None:
+        from haard.audit import purge  # noqa: F401 (declares the log's retention setting)

@@ -1,9 +1,15 @@
 """The access log (NEN 7513): who saw or changed which personal data, when, in which role,
 on whose behalf and why. Append-only: the application refuses to change or delete an entry,
-and on PostgreSQL a trigger refuses UPDATE and DELETE as well."""
+and on PostgreSQL a trigger refuses UPDATE and DELETE as well.
+
+The one exception is the purge of entries whose retention period has passed, decided by a
+privacy officer: `haard.audit.purge` deletes them, and it is the only code that can."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -15,12 +21,35 @@ class AppendOnlyError(Exception):
     """The access log is never changed or deleted."""
 
 
+# Set only by `haard.audit.purge` around the deletion of expired rows, which it checks first.
+_purge_in_progress: ContextVar[bool] = ContextVar("haard_access_log_purge", default=False)
+
+
+@contextmanager
+def purge_rows_allowed() -> Iterator[None]:
+    """Let `_raw_delete` through for the duration of a checked purge batch (audit.purge)."""
+    token = _purge_in_progress.set(True)
+    try:
+        yield
+    finally:
+        _purge_in_progress.reset(token)
+
+
 class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log cannot be changed.")
 
+    def _update(self, values: Any) -> NoReturn:
+        raise AppendOnlyError("The access log cannot be changed.")
+
     def delete(self) -> NoReturn:
         raise AppendOnlyError("The access log cannot be deleted.")
+
+    def _raw_delete(self, using: Any) -> int:
+        # Django's deletion collector deletes through this method; only the purge may.
+        if not _purge_in_progress.get():
+            raise AppendOnlyError("The access log cannot be deleted.")
+        return int(super()._raw_delete(using))
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log cannot be changed.")
@@ -83,6 +112,8 @@ class AccessLogEntry(AppendOnlyModel):
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
         default_permissions = ("view",)
+        # Django's own lookups and deletions use the base manager: it refuses changes too.
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["record_type", "record_id"])]
 
     def __str__(self) -> str:
@@ -99,6 +130,7 @@ class AccessLogSubject(AppendOnlyModel):
         verbose_name = _("person in access log entry")
         verbose_name_plural = _("people in access log entries")
         default_permissions = ("view",)
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.entry_id}:{self.person_id}"

@@ -16,5 +16,9 @@ class CoreConfig(AppConfig):
 
         request_started.connect(region_settings.start_request, dispatch_uid="haard-region-settings-start")
         request_finished.connect(region_settings.end_request, dispatch_uid="haard-region-settings-end")
-        post_save.connect(region_settings.forget_overrides, sender=RegionSetting, dispatch_uid="haard-rs-save")
-        post_delete.connect(region_settings.forget_overrides, sender=RegionSetting, dispatch_uid="haard-rs-delete")
+        post_save.connect(
+            region_settings.forget_overrides, sender=RegionSetting, dispatch_uid="haard-rs-save"
+        )
+        post_delete.connect(
+            region_settings.forget_overrides, sender=RegionSetting, dispatch_uid="haard-rs-delete"
+        )

@@ -17,6 +17,7 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         from haard.core.worklist import register_work
         from haard.retention import relations, rules  # noqa: F401
-        from haard.retention.selectors import work_items
+        from haard.retention.selectors import log_purge_work, work_items
 
         register_work("retention.decisions", work_items)
+        register_work("retention.access_log_purges", log_purge_work)

@@ -69,3 +69,18 @@ class DecisionForm(forms.Form):
     ground = forms.ChoiceField(
         label=_("Ground for refusing"), choices=[("", "–"), *KeepGround.choices], required=False
     )
+
+
+class LogPurgeDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Purge as the dry run shows")), ("no", _("Refuse: keep the entries"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Name no one: the reason stays with the tombstone."),
+    )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.access import AccessQuerySet
+from haard.audit.models import AppendOnlyModel
 from haard.registry.models import Person
 
 
@@ -289,3 +290,100 @@ class Tombstone(models.Model):
     @property
     def total_rows(self) -> int:
         return sum(int(n) for n in self.counts.get("removed", {}).values())
+
+
+# --- The access log's own retention ----------------------------------------------------------
+
+
+class PurgeStatus(models.TextChoices):
+    OPEN = "open", _("awaiting a decision")
+    APPROVED = "approved", _("approved: being carried out")
+    PURGED = "purged", _("approved and purged")
+    REJECTED = "rejected", _("rejected: nothing purged")
+
+
+class AccessLogPurge(models.Model):
+    """A proposal to delete the access-log entries and emergency-access grants whose
+    retention period has passed, with its dry run and the decision on it. As with the
+    destruction of records, whoever proposes does not decide, and the periodic run (no
+    proposer) never decides. After the decision the purge is carried out in batches; its
+    tombstone (`AccessLogTombstone`) remains. Holds counts only, never a person."""
+
+    access_capability: ClassVar[str] = "manage_retention"
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=PurgeStatus.choices, default=PurgeStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    # The region's period when the dry run was made, and the moment it gives: entries written
+    # before it have passed their retention.
+    years = models.PositiveSmallIntegerField(_("retention period (years)"))
+    cutoff = models.DateTimeField(_("written before"))
+    dry_run_at = models.DateTimeField(_("dry run at"), null=True, blank=True)
+    dry_run = models.JSONField(_("dry run"), default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+    # What the batches removed so far (the same shape as the dry run).
+    progress = models.JSONField(_("removed so far"), default=dict, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log purge")
+        verbose_name_plural = _("access log purges")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"access log purge {self.pk}"
+
+
+class AccessLogTombstone(AppendOnlyModel):
+    """What remains of a purge of the access log: the period the removed entries were written
+    in, how many entries, people in them and emergency-access grants went, per month and
+    record type, when, and on whose decision. Append-only like the log itself (on PostgreSQL
+    by trigger too): it is never changed and never purged."""
+
+    purge = models.OneToOneField(AccessLogPurge, on_delete=models.PROTECT, related_name="tombstone")
+    covers_from = models.DateTimeField(_("oldest entry removed"), null=True, blank=True)
+    covers_until = models.DateTimeField(_("newest entry removed"), null=True, blank=True)
+    cutoff = models.DateTimeField(_("written before"))
+    basis_detail = models.CharField(_("rule"), max_length=200)
+    entries = models.PositiveBigIntegerField(_("entries removed"))
+    subjects = models.PositiveBigIntegerField(_("people in entries removed"))
+    grants = models.PositiveIntegerField(_("emergency-access grants removed"))
+    counts = models.JSONField(_("entries removed per month and record type"), default=dict)
+    started_at = models.DateTimeField(_("started at"))
+    purged_at = models.DateTimeField(_("purged at"), db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    decision_reason = models.TextField(_("reason for the decision"))
+
+    class Meta:
+        verbose_name = _("access log tombstone")
+        verbose_name_plural = _("access log tombstones")
+        ordering = ["-purged_at", "-pk"]
+        default_permissions = ("view",)
+        base_manager_name = "objects"
+
+    def __str__(self) -> str:
+        return f"access log purge {self.purge_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
@@ -47,3 +48,18 @@ def item_rows(proposal: DestructionProposal, items: list[ProposalItem]) -> list[
             }
         )
     return rows
+
+
+def log_count_rows(counts: dict[str, Any]) -> dict[str, Any]:
+    """The counts of an access-log dry run or purge: per month (oldest first) and per record
+    type (largest first), record types by their names in the interface; the oldest and newest
+    entry."""
+    return {
+        "oldest": datetime.fromisoformat(counts["oldest"]) if counts.get("oldest") else None,
+        "newest": datetime.fromisoformat(counts["newest"]) if counts.get("newest") else None,
+        "months": sorted((month, int(n)) for month, n in counts.get("per_month", {}).items()),
+        "record_types": sorted(
+            ((record_type_name(label), int(n)) for label, n in counts.get("per_record_type", {}).items()),
+            key=lambda row: (-row[1], row[0]),
+        ),
+    }

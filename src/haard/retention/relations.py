@@ -15,3 +15,4 @@ def _region(actor: User) -> Q:
 
 register_relation("retention.DataSubjectRequest", _region)
 register_relation("retention.DestructionProposal", _region)
+register_relation("retention.AccessLogPurge", _region)

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from haard.audit.purge import ACCESS_LOG_YEARS
 from haard.core import region_settings
 from haard.retention.models import UnitType
 
@@ -116,5 +117,6 @@ def periods() -> list[tuple[str, str]]:
         SHELTER_YEARS,
         UNLINKED_PERSON_YEARS,
         REQUEST_RESPONSE_MONTHS,
+        ACCESS_LOG_YEARS,
     ]
     return [(declared.key, region_settings.describe(declared.key)) for declared in shown]

@@ -24,10 +24,12 @@ from haard.intake.models import PoliceIncidentPerson, ReportPerson
 from haard.registry.matching import surname_key
 from haard.registry.models import ACTIVE_PEOPLE, BSN_HASH_PURPOSE, Person
 from haard.retention.models import (
+    AccessLogPurge,
     DataSubjectRequest,
     DestructionProposal,
     ProposalItem,
     ProposalStatus,
+    PurgeStatus,
     RequestStatus,
     Tombstone,
 )
@@ -207,3 +209,51 @@ def work_items(actor: Any, today: date, limit: int) -> list[WorkItem]:
         for p in open_proposals
     ]
     return items
+
+
+# --- The access log's own retention ----------------------------------------------------------
+
+
+def log_purges(*, actor: User) -> QuerySet[AccessLogPurge]:
+    """Every purge of the access log, newest first, with its tombstone once carried out."""
+    return (
+        AccessLogPurge.objects.visible_to(actor)
+        .select_related("proposed_by", "decided_by", "tombstone")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def log_purge_page(*, actor: User, page_number: Any) -> Page[AccessLogPurge]:
+    return Paginator(log_purges(actor=actor), PAGE_SIZE).get_page(page_number)
+
+
+def log_purge(*, actor: User, pk: int) -> AccessLogPurge:
+    """A purge the actor may see; 404 otherwise."""
+    found = log_purges(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def log_purge_work(actor: Any, today: date, limit: int) -> list[WorkItem]:
+    """For privacy officers: purges of the access log awaiting a decision that someone else
+    proposed. One query; no person is named."""
+    if not _allowed(actor):
+        return []
+    waiting = (
+        AccessLogPurge.objects.visible_to(actor)
+        .filter(status=PurgeStatus.OPEN)
+        .exclude(proposed_by=actor)
+        .order_by("created_at", "pk")[:limit]
+    )
+    return [
+        WorkItem(
+            kind="retention.access_log_purge",
+            kind_label=_("Access log purge"),
+            title=_("Access log purge %(number)s: %(count)s entries")
+            % {"number": p.pk, "count": p.dry_run.get("entries", 0)},
+            url=reverse("retention:log_purge_detail", args=[p.pk]),
+            due=None,
+        )
+        for p in waiting
+    ]

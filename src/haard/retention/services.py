@@ -16,7 +16,7 @@ The rules:
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -26,11 +26,14 @@ from django.utils.translation import gettext as _
 
 from haard.accounts.access import has_capability
 from haard.accounts.models import User
+from haard.audit import purge as audit_purge
 from haard.cases.services import add_months
 from haard.core import region_settings
 from haard.registry.models import Person
-from haard.retention import destruction, execution, files, rules
+from haard.retention import access_log, destruction, execution, files, rules
 from haard.retention.models import (
+    AccessLogPurge,
+    AccessLogTombstone,
     DataSubjectRequest,
     DestructionProposal,
     ItemOutcome,
@@ -38,6 +41,7 @@ from haard.retention.models import (
     ProposalItem,
     ProposalKind,
     ProposalStatus,
+    PurgeStatus,
     RequestChannel,
     RequestKind,
     RequestOutcome,
@@ -309,3 +313,191 @@ def mark_answered(*, actor: User, request: DataSubjectRequest) -> DataSubjectReq
     request.answered_by, request.answered_at = actor, timezone.now()
     request.save(update_fields=["status", "outcome", "answered_by", "answered_at"])
     return request
+
+
+# --- The access log's own retention ----------------------------------------------------------
+
+
+def log_years() -> int:
+    """The access log's period, checked: a valid number, and no shorter than the longest
+    retention period of the records the log is about (it must outlive them)."""
+    key = audit_purge.ACCESS_LOG_YEARS.key
+    try:
+        years = audit_purge.retention_years()
+    except ValidationError as exc:
+        raise ValidationError({NON_FIELD_ERRORS: exc.messages}) from None
+    longest_key = max(set(rules.PERIOD_SETTING.values()), key=lambda k: (int(region_settings.value(k)), k))
+    longest = int(region_settings.value(longest_key))
+    if years < longest:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "The region setting %(key)s is %(years)s years, shorter than %(other)s (%(longest)s "
+                    "years): the access log must outlive the records it is about. Set %(key)s to at "
+                    "least %(longest)s."
+                )
+                % {"key": key, "years": years, "other": longest_key, "longest": longest}
+            }
+        )
+    return years
+
+
+def _unfinished_purge() -> AccessLogPurge | None:
+    return (
+        AccessLogPurge.objects.filter(status__in=[PurgeStatus.OPEN, PurgeStatus.APPROVED])
+        .order_by("pk")
+        .first()
+    )
+
+
+def _store_log_dry_run(purge: AccessLogPurge, years: int, today: date) -> None:
+    purge.years = years
+    purge.cutoff = access_log.cutoff_for(today, years)
+    purge.dry_run = access_log.dry_run(purge.cutoff)
+    purge.dry_run_at = timezone.now()
+
+
+@transaction.atomic
+def propose_log_purge(*, actor: User | None, today: date | None = None) -> AccessLogPurge | None:
+    """A proposal to purge the access-log entries and emergency-access grants whose retention
+    has passed, with its dry run; None when nothing has. One purge at a time: while one awaits
+    its decision or execution, nothing new is proposed. `actor` None: the periodic run."""
+    if actor is not None:
+        require_capability(actor)
+    today = today or timezone.localdate()
+    years = log_years()
+    unfinished = _unfinished_purge()
+    if unfinished is not None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _("Access log purge %(number)s is not finished yet: decide on it first.")
+                % {"number": unfinished.pk}
+            }
+        )
+    purge = AccessLogPurge(proposed_by=actor)
+    _store_log_dry_run(purge, years, today)
+    if not purge.dry_run["entries"] and not purge.dry_run["grants"]:
+        return None
+    purge.save()
+    return purge
+
+
+def _locked_open_purge(purge: AccessLogPurge) -> AccessLogPurge:
+    locked = AccessLogPurge.objects.select_for_update().get(pk=purge.pk)
+    if locked.status != PurgeStatus.OPEN:
+        raise ValidationError({NON_FIELD_ERRORS: _("This purge has been decided already.")})
+    return locked
+
+
+@transaction.atomic
+def record_log_dry_run(*, actor: User, purge: AccessLogPurge, today: date | None = None) -> AccessLogPurge:
+    """Count again what the purge would remove, with today's cutoff and the region's current
+    period; nothing in the log changes."""
+    require_capability(actor)
+    purge = _locked_open_purge(purge)
+    _store_log_dry_run(purge, log_years(), today or timezone.localdate())
+    purge.save(update_fields=["years", "cutoff", "dry_run", "dry_run_at"])
+    return purge
+
+
+@transaction.atomic
+def decide_log_purge(*, actor: User, purge: AccessLogPurge, approve: bool, reason: str) -> AccessLogPurge:
+    """Approve or refuse a purge of the access log. Four eyes as for destruction: whoever
+    proposed it does not decide. Approving needs a dry run made with the region's current
+    period. Approving deletes nothing yet: `execute_log_purge` carries it out."""
+    require_capability(actor)
+    purge = _locked_open_purge(purge)
+    errors: dict[str, list[str]] = {}
+    if purge.proposed_by_id is not None and purge.proposed_by_id == actor.pk:
+        errors[NON_FIELD_ERRORS] = [_("Four eyes: who proposed the purge does not decide on it.")]
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the decision.")]
+    if approve and not errors:
+        try:
+            years = log_years()
+        except ValidationError as exc:
+            errors[NON_FIELD_ERRORS] = exc.messages
+        else:
+            if purge.dry_run_at is None or purge.years != years:
+                errors[NON_FIELD_ERRORS] = [
+                    _("The retention period changed since the dry run (%(key)s): run the dry run again.")
+                    % {"key": audit_purge.ACCESS_LOG_YEARS.key}
+                ]
+    if errors:
+        raise ValidationError(errors)
+    purge.status = PurgeStatus.APPROVED if approve else PurgeStatus.REJECTED
+    purge.decided_by, purge.decided_at, purge.decision_reason = actor, timezone.now(), reason.strip()
+    purge.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return purge
+
+
+def _locked_approved_purge(pk: int) -> AccessLogPurge:
+    locked = AccessLogPurge.objects.select_for_update().get(pk=pk)
+    if locked.status == PurgeStatus.PURGED:
+        raise ValidationError({NON_FIELD_ERRORS: _("This purge has been carried out already.")})
+    if locked.status != PurgeStatus.APPROVED:
+        raise ValidationError({NON_FIELD_ERRORS: _("Only an approved purge is carried out.")})
+    return locked
+
+
+def _moment(stamp: str | None) -> datetime | None:
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
+def execute_log_purge(
+    *, purge: AccessLogPurge, batch_size: int = access_log.BATCH_SIZE, today: date | None = None
+) -> AccessLogPurge:
+    """Carry out an approved purge: delete the expired entries with the people rows in them,
+    `batch_size` entries per transaction, then the expired emergency-access grants, and write
+    the tombstone in the last transaction. Never more than the decision covered: the cutoff is
+    the dry run's, or earlier when the region has since set a longer period. Interrupted, it
+    keeps what it removed (counted with the purge) and a new run goes on from there."""
+    if batch_size < 1:
+        raise ValidationError({"batch_size": _("The batch size must be at least 1.")})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _locked_approved_purge(purge.pk)
+        years = log_years()
+        cutoff = access_log.cutoff_for(today, years)
+        if locked.cutoff <= cutoff:
+            cutoff, years = locked.cutoff, locked.years
+        if locked.started_at is None:
+            locked.started_at = timezone.now()
+            locked.save(update_fields=["started_at"])
+    after = 0
+    while True:
+        with transaction.atomic():
+            locked = _locked_approved_purge(purge.pk)
+            batch = access_log.purge_batch(cutoff, after=after, size=batch_size)
+            if batch is None:
+                break
+            locked.progress = access_log.add_counts(locked.progress, batch.counts)
+            locked.save(update_fields=["progress"])
+            after = batch.last_pk
+    with transaction.atomic():
+        locked = _locked_approved_purge(purge.pk)
+        grants = access_log.purge_grants(cutoff, size=batch_size)
+        done = access_log.add_counts(locked.progress, {"grants": grants})
+        now = timezone.now()
+        decided_by, decided_at = locked.decided_by_id, locked.decided_at
+        if decided_by is None or decided_at is None:
+            raise ValidationError({NON_FIELD_ERRORS: _("Only an approved purge is carried out.")})
+        AccessLogTombstone(
+            purge=locked,
+            covers_from=_moment(done.get("oldest")),
+            covers_until=_moment(done.get("newest")),
+            cutoff=cutoff,
+            basis_detail=f"{audit_purge.ACCESS_LOG_YEARS.key} = {years}",
+            entries=done["entries"],
+            subjects=done["subjects"],
+            grants=done["grants"],
+            counts={"per_month": done["per_month"], "per_record_type": done["per_record_type"]},
+            started_at=locked.started_at or now,
+            purged_at=now,
+            decided_by_id=decided_by,
+            decided_at=decided_at,
+            decision_reason=locked.decision_reason,
+        ).save()
+        locked.progress, locked.status, locked.finished_at = done, PurgeStatus.PURGED, now
+        locked.save(update_fields=["progress", "status", "finished_at"])
+    return locked

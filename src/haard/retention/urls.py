@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haard.retention import views
+from haard.retention import access_log_views, views
 
 app_name = "retention"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("requests/<int:pk>/export.json", views.export_json, name="export_json"),
     path("requests/<int:pk>/export.pdf", views.export_pdf, name="export_pdf"),
     path("requests/<int:pk>/answered/", views.request_answered, name="request_answered"),
+    path("access-log/", access_log_views.log_purge_list, name="log_purge_list"),
+    path("access-log/new/", access_log_views.log_purge_start, name="log_purge_start"),
+    path("access-log/<int:pk>/", access_log_views.log_purge_detail, name="log_purge_detail"),
+    path("access-log/<int:pk>/dry-run/", access_log_views.log_purge_dry_run, name="log_purge_dry_run"),
+    path("access-log/<int:pk>/decide/", access_log_views.log_purge_decide, name="log_purge_decide"),
 ]
