@@ -5,7 +5,8 @@ mozilla-django-oidc builds the authorization request (state, nonce, S256 code ch
 in the session), exchanges the code at the token endpoint and checks the ID token's signature
 with the provider's published keys. haard adds what it leaves out: the issuer, the audience and
 an expiry must be in the token, and the userinfo answer must be about the same subject. Then
-`sso.sign_on` finds the user and follows the groups.
+`sso.sign_on` finds the user and follows the groups. The session keeps the ID token for the
+sign-out at the provider when the provider has an end-session endpoint (`sso.session_record`).
 
 The backend is deliberately not in AUTHENTICATION_BACKENDS: only the callback view calls it, so
 a password sign-in can never reach the provider, and the session it starts is an ordinary one
@@ -33,7 +34,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from haard.accounts import services
-from haard.accounts.sso import SignOn, SignOnRefusedError, sign_on
+from haard.accounts.sso import SESSION_KEY, SignOn, SignOnRefusedError, session_record, sign_on
 from haard.accounts.sso_config import SsoConfig
 from haard.accounts.views import NEXT_SESSION_KEY
 
@@ -69,6 +70,7 @@ class HaardOIDCBackend(OIDCAuthenticationBackend):
     def __init__(self, config: SsoConfig) -> None:
         self.config = config
         self.result: SignOn | None = None
+        self.id_token = ""
         super().__init__()
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -95,6 +97,8 @@ class HaardOIDCBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         claims = self.get_userinfo(access_token, id_token, payload)
         self.result = sign_on(config=self.config, claims=claims, id_token_claims=payload)
+        # Reached only with a verified ID token; kept for the sign-out (id_token_hint).
+        self.id_token = id_token
         return self.result.user
 
 
@@ -166,6 +170,7 @@ def sso_callback_view(request: HttpRequest) -> HttpResponse:
         return _refuse(request, config, "token")
     next_url = request.session.pop(_NEXT_KEY, None)
     auth.login(request, user, backend=SESSION_BACKEND)
+    request.session[SESSION_KEY] = session_record(config=config, id_token=backend.id_token)
     device = backend.result.provider_device
     if device is not None:
         otp_login(request, device)

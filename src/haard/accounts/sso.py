@@ -6,6 +6,10 @@ the groups mean. A user is found only through an `ExternalIdentity` (issuer and 
 claim), never by name or e-mail address. Memberships follow the mapped groups at every
 sign-on: roles are added and ended so that the user holds exactly what the mapping gives,
 never more; a group the mapping does not name gives nothing.
+
+At sign-out, a session that started through the provider ends at the provider too when it has
+an end-session endpoint (OpenID Connect RP-Initiated Logout 1.0); the ID token kept at sign-on
+is the `id_token_hint` that tells the provider whose session it is.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Q
@@ -30,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 PROVIDER_DEVICE_NAME = "identity provider"
 _USERNAME_CHARACTERS = re.compile(r"[^\w.@+-]")
+# The session of a user signed on through the provider keeps `session_record` under this key.
+SESSION_KEY = "haard_sso"
 
 
 class SignOnRefusedError(Exception):
@@ -202,3 +209,41 @@ def _follow_groups(user: User, wanted: set[GroupRole]) -> tuple[int, int]:
     new = [Membership(user=user, team_id=t, role_id=r, since=today) for t, r in targets - set(existing)]
     Membership.objects.bulk_create(new)
     return added + len(new), ended
+
+
+def session_record(*, config: SsoConfig, id_token: str) -> dict[str, str]:
+    """What a session started through the provider keeps for its sign-out: the issuer, and the
+    ID token only when the provider has an end-session endpoint to give it to."""
+    return {"issuer": config.issuer, "id_token": id_token if config.end_session_endpoint else ""}
+
+
+@dataclass(frozen=True)
+class ProviderSignOut:
+    provider_name: str
+    # The provider's end-session endpoint with the request's parameters; "" when the session at
+    # the provider stays open (no endpoint, or the session began at another issuer).
+    url: str
+
+
+def provider_sign_out(
+    *, config: SsoConfig | None, record: object, post_logout_redirect_uri: str, state: str
+) -> ProviderSignOut | None:
+    """How a session that is being signed out ends at the provider. None for a session that did
+    not start through single sign-on (local accounts, anonymous visitors) or when single sign-on
+    is off now. The ID token goes only to the end-session endpoint of the issuer that made it."""
+    if config is None or not isinstance(record, dict):
+        return None
+    id_token = record.get("id_token")
+    endpoint = config.end_session_endpoint
+    if not endpoint or record.get("issuer") != config.issuer or not isinstance(id_token, str) or not id_token:
+        return ProviderSignOut(provider_name=config.provider_name, url="")
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "client_id": config.client_id,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "state": state,
+        }
+    )
+    separator = "" if endpoint.endswith(("?", "&")) else ("&" if "?" in endpoint else "?")
+    return ProviderSignOut(provider_name=config.provider_name, url=f"{endpoint}{separator}{query}")

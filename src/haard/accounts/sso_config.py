@@ -23,6 +23,8 @@ _ENDPOINTS = (
     ("HAARD_OIDC_USERINFO_ENDPOINT", "userinfo_endpoint"),
     ("HAARD_OIDC_JWKS_ENDPOINT", "jwks_endpoint"),
 )
+# Optional: without it, signing out of haard leaves the session at the provider open.
+_END_SESSION_ENDPOINT = "HAARD_OIDC_END_SESSION_ENDPOINT"
 _MAPPING_VARIABLE = "HAARD_OIDC_GROUP_ROLES"
 _MAPPING_KEYS = {"role", "organisation", "team"}
 
@@ -54,6 +56,8 @@ class SsoConfig:
     mfa_acr_values: frozenset[str] = frozenset()
     mfa_amr_values: frozenset[str] = frozenset()
     timeout_seconds: int = 10
+    # The provider's `end_session_endpoint` (OpenID Connect RP-Initiated Logout); "" when it has none.
+    end_session_endpoint: str = ""
 
     @property
     def trusts_provider_mfa(self) -> bool:
@@ -147,9 +151,14 @@ def read_sso_config(*, production: bool, env: Mapping[str, str] | None = None) -
     ]
     if missing:
         raise ConfigError(f"HAARD_OIDC_ENABLED is on, so set {', '.join(missing)}.")
+    end_session_endpoint = env_str(_END_SESSION_ENDPOINT, env=env).strip()
     urls = {"HAARD_OIDC_ISSUER": required["HAARD_OIDC_ISSUER"]} | {
         name: endpoints[attribute] for name, attribute in _ENDPOINTS
     }
+    if end_session_endpoint:
+        if "#" in end_session_endpoint:
+            raise ConfigError(f"{_END_SESSION_ENDPOINT} must not contain a fragment (#).")
+        urls[_END_SESSION_ENDPOINT] = end_session_endpoint
     for name, url in urls.items():
         scheme = "https://" if production else ("https://", "http://")
         if not url.startswith(scheme):
@@ -171,5 +180,6 @@ def read_sso_config(*, production: bool, env: Mapping[str, str] | None = None) -
         mfa_acr_values=frozenset(env_list("HAARD_OIDC_MFA_ACR", env=env)),
         mfa_amr_values=frozenset(env_list("HAARD_OIDC_MFA_AMR", env=env)),
         timeout_seconds=env_int("HAARD_OIDC_TIMEOUT_SECONDS", 10, minimum=1, maximum=60, env=env),
+        end_session_endpoint=end_session_endpoint,
         **endpoints,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from typing import Any
 
 import segno
@@ -10,6 +12,8 @@ from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,14 +23,19 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from haard.accounts import services
+from haard.accounts import services, sso
 from haard.accounts.api_support import actor_of
 from haard.accounts.forms import LoginForm, SwitchMembershipForm, TokenForm
 from haard.accounts.selectors import SESSION_MEMBERSHIP_KEY, memberships_of
 
+logger = logging.getLogger(__name__)
+
 MAX_CODE_FAILURES = 5
 _FAILURES_KEY = "haard_code_failures"
 NEXT_SESSION_KEY = "haard_next"
+# The `state` of a sign-out at the identity provider, kept in the signed-out session until the
+# provider sends the browser back to the sign-in page.
+SIGN_OUT_STATE_KEY = "haard_sso_sign_out_state"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -43,6 +52,8 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:home")
+    if request.method == "GET" and "state" in request.GET:
+        return _back_from_provider_sign_out(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = auth.authenticate(
@@ -151,20 +162,71 @@ def security_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", {"memberships": memberships_of(user=actor_of(request))})
 
 
-@require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def _sign_out(request: HttpRequest, message: str) -> HttpResponse:
+    """End haard's session. A session that started through single sign-on then goes on to the
+    provider's end-session endpoint (OpenID Connect RP-Initiated Logout), or, when there is
+    none, the sign-in page says that the session at the provider is still open."""
+    user_id = request.user.pk
+    state = secrets.token_urlsafe(32)
+    at_provider = sso.provider_sign_out(
+        config=settings.HAARD_SSO,
+        record=request.session.get(sso.SESSION_KEY),
+        post_logout_redirect_uri=request.build_absolute_uri(reverse("accounts:login")),
+        state=state,
+    )
     auth.logout(request)
-    messages.info(request, _("You have signed out."))
+    messages.info(request, message)
+    if at_provider is None:
+        return redirect("accounts:login")
+    logger.info("sso sign-out user_id=%s at_provider=%s", user_id, bool(at_provider.url))
+    if not at_provider.url:
+        messages.warning(
+            request,
+            _(
+                "You have signed out of haard, but not of %(provider)s. "
+                "On a shared computer, sign out at %(provider)s as well."
+            )
+            % {"provider": at_provider.provider_name},
+        )
+        return redirect("accounts:login")
+    request.session[SIGN_OUT_STATE_KEY] = state
+    # A page rather than a redirect: the Content Security Policy (form-action 'self') stops a
+    # form's redirect to another site, and the page also works where automatic forwarding is off.
+    return render(
+        request,
+        "accounts/sso_sign_out.html",
+        {"provider_name": at_provider.provider_name, "end_session_url": at_provider.url},
+    )
+
+
+def _back_from_provider_sign_out(request: HttpRequest) -> HttpResponse:
+    """The provider sends the browser back here after its sign-out, with the `state` it was
+    given; only that state confirms that the provider signed the user out."""
+    expected = request.session.pop(SIGN_OUT_STATE_KEY, None)
+    config = settings.HAARD_SSO
+    if (
+        config is not None
+        and isinstance(expected, str)
+        and constant_time_compare(request.GET["state"], expected)
+    ):
+        messages.info(
+            request, _("%(provider)s has signed you out as well.") % {"provider": config.provider_name}
+        )
     return redirect("accounts:login")
+
+
+@require_POST
+@never_cache
+def logout_view(request: HttpRequest) -> HttpResponse:
+    return _sign_out(request, _("You have signed out."))
 
 
 @login_required
 @require_POST
+@never_cache
 def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     services.logout_everywhere(user=actor_of(request))
-    auth.logout(request)
-    messages.info(request, _("You have been signed out on every device."))
-    return redirect("accounts:login")
+    return _sign_out(request, _("You have been signed out on every device."))
 
 
 @login_required
