@@ -104,6 +104,7 @@ _VEILIG_THUIS_REPORTS = (
     "intake:report_list",
     "intake:report_detail",
     "intake:attachment_download",
+    "triage:report_clock",  # the report page shows its assessment clock
     "GET /api/v1/reports/*",
     "insight:*",
     "GET /api/v1/insight/*",
