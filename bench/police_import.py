@@ -38,25 +38,10 @@ from typing import Any
 
 from stdnum.nl import bsn as stdnum_bsn
 
-HEADER = [
-    "registratienummer",
-    "datum_incident",
-    "incidentcode",
-    "gemeentecode",
-    "postcode",
-    "huisnummer",
-    "straat",
-    "woonplaats",
-    "doorgezet_veilig_thuis",
-    "reden_niet_doorgezet",
-    "rol",
-    "bsn",
-    "voornamen",
-    "tussenvoegsel",
-    "achternaam",
-    "geboortedatum",
-    "geslacht",
-]
+from haard.demo.names import PLAIN_SURNAMES
+from haard.intake.imports.columns import COLUMNS
+
+HEADER = [column.header for column in COLUMNS]
 FIRST_NAMES = [
     "Anna",
     "Bram",
@@ -79,27 +64,9 @@ FIRST_NAMES = [
     "Sem",
     "Tess",
 ]
+# Thirty surnames: twenty of the demo region's and ten more from elsewhere.
 SURNAMES = [
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "Mulder",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "Dekker",
-    "Brouwer",
-    "Dijkstra",
-    "Koster",
-    "Prins",
-    "Huisman",
-    "Kok",
-    "Veenstra",
-    "Schouten",
-    "Post",
-    "Kuipers",
+    *PLAIN_SURNAMES[:20],
     "Yilmaz",
     "El Amrani",
     "Kaya",

@@ -11,51 +11,15 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum.nl import bsn as stdnum_bsn
 
-HEADER = [
-    "registratienummer",
-    "datum_incident",
-    "incidentcode",
-    "gemeentecode",
-    "postcode",
-    "huisnummer",
-    "straat",
-    "woonplaats",
-    "doorgezet_veilig_thuis",
-    "reden_niet_doorgezet",
-    "rol",
-    "bsn",
-    "voornamen",
-    "tussenvoegsel",
-    "achternaam",
-    "geboortedatum",
-    "geslacht",
-]
+from haard.demo.names import PLAIN_SURNAMES
+from haard.intake.imports.columns import COLUMNS
+
+HEADER = [column.header for column in COLUMNS]
 
 # BSNs from the block RvIG keeps for tests (999990000-999999999) that pass the 11-check.
 BSNS = [str(n) for n in range(999_990_000, 1_000_000_000) if stdnum_bsn.is_valid(str(n))]
 MUNICIPALITY_CODE = "GM0118"
-SURNAMES = [
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "Mulder",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "Dekker",
-    "Brouwer",
-    "Dijkstra",
-    "Koster",
-    "Prins",
-    "Huisman",
-    "Kok",
-    "Veenstra",
-    "Schouten",
-    "Post",
-    "Kuipers",
-]
+SURNAMES = PLAIN_SURNAMES
 
 
 def incident_rows(number: str, *, people: int = 2, house: int = 1, **incident: Any) -> list[dict[str, str]]:

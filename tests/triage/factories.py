@@ -10,7 +10,7 @@ from django.utils import timezone
 from haard.accounts.models import Organisation, OrganisationType, Team, User
 from haard.registry.models import HouseholdMember, Person
 from haard.triage import services
-from haard.triage.models import Assessment
+from haard.triage.models import Assessment, HandOver, HandOverStatus, RouteKind
 from tests.factories import HouseholdFactory, OrganisationFactory, PersonFactory, TeamFactory, make_user
 from tests.intake.factories import make_report
 
@@ -83,3 +83,26 @@ def acute(assessment: Assessment, actor: User) -> Assessment:
 def none_found(assessment: Assessment, actor: User) -> Assessment:
     answer_all(assessment, actor)
     return services.complete(actor=actor, assessment=assessment)
+
+
+def hand_over(
+    assessment: Assessment,
+    actor: User,
+    *,
+    to: Organisation | None = None,
+    reason: str = "Wijkteam",
+    message: str = "",
+) -> HandOver:
+    """Route the finished assessment to a social team (`to`, else a new one): the hand-over that
+    now waits for the team's answer."""
+    to = to or OrganisationFactory(type=OrganisationType.SOCIAL_TEAM)
+    services.choose_route(
+        actor=actor,
+        assessment=assessment,
+        route=RouteKind.HANDOVER,
+        reason=reason,
+        target="social_team",
+        receiving_organisation_id=to.pk,
+        message=message,
+    )
+    return HandOver.objects.get(assessment=assessment, status=HandOverStatus.PROPOSED)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from haard.accounts.models import OrganisationType
 from haard.audit.models import AccessLogEntry
 from haard.triage import services
-from haard.triage.models import AssessmentStatus, HandOver, HandOverStatus, RouteKind
+from haard.triage.models import AssessmentStatus, HandOver, HandOverStatus
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory
 from tests.triage.factories import (
@@ -19,6 +19,7 @@ from tests.triage.factories import (
     assessed_report,
     assessor,
     family,
+    hand_over,
     intake_worker,
     none_found,
     social_team_worker,
@@ -114,16 +115,7 @@ def test_the_receiving_organisation_sees_its_proposal_but_not_the_assessment() -
     services.complete(actor=first, assessment=assessment)
     social = OrganisationFactory(type=OrganisationType.SOCIAL_TEAM)
     worker = social_team_worker(social)
-    services.choose_route(
-        actor=first,
-        assessment=assessment,
-        route=RouteKind.HANDOVER,
-        reason="Wijkteam kent het gezin",
-        target="social_team",
-        receiving_organisation_id=social.pk,
-        message="Bel even.",
-    )
-    handover = HandOver.objects.get()
+    handover = hand_over(assessment, first, to=social, reason="Wijkteam kent het gezin", message="Bel even.")
     client = _client(worker)
     inbox = client.get(reverse("triage:handover_inbox"))
     assert inbox.status_code == 200 and str(household) in inbox.content.decode()
@@ -146,16 +138,7 @@ def test_outsiders_are_refused_everywhere(outsider: Any) -> None:
     report, assessment = assessed_report(people=people, household=household)
     first = assessor()
     none_found(assessment, first)
-    social = OrganisationFactory(type=OrganisationType.SOCIAL_TEAM)
-    services.choose_route(
-        actor=first,
-        assessment=assessment,
-        route=RouteKind.HANDOVER,
-        reason="x",
-        target="social_team",
-        receiving_organisation_id=social.pk,
-    )
-    handover = HandOver.objects.get()
+    handover = hand_over(assessment, first, reason="x")
     for user in (outsider, intake_worker(), social_team_worker()):
         client = _client(user)
         for name, args in [

@@ -19,7 +19,6 @@ from haard.triage.models import (
     Assessment,
     AssessmentStatus,
     HandOver,
-    HandOverStatus,
     Outcome,
     RouteKind,
 )
@@ -31,6 +30,7 @@ from tests.triage.factories import (
     assessed_report,
     assessor,
     family,
+    hand_over,
     intake_worker,
     none_found,
     social_team_worker,
@@ -211,20 +211,10 @@ def test_hand_over_accepted_moves_the_lead_and_adds_the_accepting_user() -> None
     services.confirm(actor=second, assessment=assessment, agree=True)
     social = OrganisationFactory(type=OrganisationType.SOCIAL_TEAM)
     worker = social_team_worker(social)
-    routed = services.choose_route(
-        actor=first,
-        assessment=assessment,
-        route=RouteKind.HANDOVER,
-        reason="Wijkteam",
-        target="social_team",
-        receiving_organisation_id=social.pk,
-        message="Graag.",
-    )
-    case = Case.objects.get(pk=routed.case_id)
+    handover = hand_over(assessment, first, to=social, message="Graag.")
+    case = Case.objects.get(pk=Assessment.objects.get(pk=assessment.pk).case_id)
     assert case.owning_team == first.memberships.get().team
     assert case.lead_organisation == first.memberships.get().team.organisation  # Veilig Thuis keeps it
-    handover = HandOver.objects.get(assessment=assessment)
-    assert handover.status == HandOverStatus.PROPOSED
     with pytest.raises(PermissionDenied):
         services.decide_handover(actor=social_team_worker(), handover=handover, accept=True)
     services.decide_handover(actor=worker, handover=handover, accept=True)
@@ -246,15 +236,7 @@ def test_a_refused_hand_over_keeps_the_case_and_allows_a_new_route() -> None:
     none_found(assessment, expert)
     social = OrganisationFactory(type=OrganisationType.SOCIAL_TEAM)
     worker = social_team_worker(social)
-    services.choose_route(
-        actor=expert,
-        assessment=assessment,
-        route=RouteKind.HANDOVER,
-        reason="Wijkteam",
-        target="social_team",
-        receiving_organisation_id=social.pk,
-    )
-    handover = HandOver.objects.get()
+    handover = hand_over(assessment, expert, to=social)
     with pytest.raises(ValidationError) as exc:
         services.decide_handover(actor=worker, handover=handover, accept=False)
     assert "reason" in _messages(exc)

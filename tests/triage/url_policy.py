@@ -8,11 +8,9 @@ from typing import Any
 from django.urls import reverse
 
 from haard.accounts.models import OrganisationType
-from haard.triage import services
-from haard.triage.models import HandOver, RouteKind
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.security.policy import Spec
-from tests.triage.factories import acute, assessed_report, assessor, none_found, social_team_worker
+from tests.triage.factories import acute, assessed_report, assessor, hand_over, none_found, social_team_worker
 
 # A write that redirects; it refuses (403/404) a report the user may not assess.
 NO_PERSONAL_DATA = {"triage:assessment_start"}
@@ -30,15 +28,7 @@ def build(world: Any) -> None:
     for _ in range(2):
         report, assessment = assessed_report(people=[world.person], household=household)
         none_found(assessment, first)
-        services.choose_route(
-            actor=first,
-            assessment=assessment,
-            route=RouteKind.HANDOVER,
-            reason="Wijkteam",
-            target="social_team",
-            receiving_organisation_id=social.pk,
-        )
-        handovers.append(HandOver.objects.get(assessment=assessment))
+        handovers.append(hand_over(assessment, first, to=social))
     report, waiting = assessed_report(people=[world.person], household=household)
     acute(waiting, first)
     routing_person, open_person = PersonFactory(), PersonFactory()

@@ -3,6 +3,7 @@ changes go through the services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ from haard.cases.forms import (
     StatusForm,
 )
 from haard.cases.models import Case, CaseMember, CaseParticipant, CaseStatus, FollowUpCheck, Goal
+from haard.core.forms import attach_errors
 from haard.core.pdf import render_pdf
 
 
@@ -74,14 +76,27 @@ def _managed_case(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-def _attach(form: BaseForm, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _form_page(
-    request: HttpRequest, case: Case, form: BaseForm, *, title: str, submit: str, intro: str = ""
+def _case_change(
+    request: HttpRequest,
+    case: Case,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    success: str,
+    title: str,
+    submit: str,
+    intro: str = "",
 ) -> HttpResponse:
+    """The page of one change to the case: a valid POST goes to `save` with the cleaned data and
+    then back to the case; a refusal shows on the form and changes nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("cases:case_detail", pk=case.pk)
     return render(
         request,
         "cases/case_form.html",
@@ -93,24 +108,20 @@ def _form_page(
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     case = _managed_case(request, pk)
     form = StatusForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_status(
-                actor=actor_of(request),
-                case=case,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("The status of the case has changed."))
-            return redirect("cases:case_detail", pk=case.pk)
     intro = _("Closing the case schedules the follow-up checks: %(months)s months after closure.") % {
         "months": ", ".join(str(m) for m in services.follow_up_months())
     }
-    return _form_page(
-        request, case, form, title=_("Change the status"), submit=_("Change status"), intro=intro
+    return _case_change(
+        request,
+        case,
+        form,
+        lambda data: services.change_status(
+            actor=actor_of(request), case=case, status=data["status"], reason=data["reason"]
+        ),
+        success=_("The status of the case has changed."),
+        title=_("Change the status"),
+        submit=_("Change status"),
+        intro=intro,
     )
 
 
@@ -122,33 +133,33 @@ def case_lead(request: HttpRequest, pk: int) -> HttpResponse:
         case=case,
         initial={"lead_organisation": case.lead_organisation_id, "case_director": case.case_director_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_lead(actor=actor_of(request), case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("Lead organisation and case director saved."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return _form_page(request, case, form, title=_("Lead and case director"), submit=_("Save"))
+    return _case_change(
+        request,
+        case,
+        form,
+        lambda data: services.set_lead(actor=actor_of(request), case=case, **data),
+        success=_("Lead organisation and case director saved."),
+        title=_("Lead and case director"),
+        submit=_("Save"),
+    )
 
 
 @login_required
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _managed_case(request, pk)
     form = ParticipantForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_participant(actor=actor_of(request), case=case, user=form.cleaned_data["user"])
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("The participant was added and now sees the case."))
-            return redirect("cases:case_detail", pk=case.pk)
-    intro = _(
-        "A participant sees the case, and the plan parts shared with participants, until they leave it."
+    return _case_change(
+        request,
+        case,
+        form,
+        lambda data: services.add_participant(actor=actor_of(request), case=case, user=data["user"]),
+        success=_("The participant was added and now sees the case."),
+        title=_("Add a participant"),
+        submit=_("Add"),
+        intro=_(
+            "A participant sees the case, and the plan parts shared with participants, until they leave it."
+        ),
     )
-    return _form_page(request, case, form, title=_("Add a participant"), submit=_("Add"), intro=intro)
 
 
 @login_required
@@ -174,15 +185,15 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _managed_case(request, pk)
     veilig_thuis = services.is_veilig_thuis(actor_of(request))
     form = GoalForm(request.POST or None, case=case, veilig_thuis=veilig_thuis)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_goal(actor=actor_of(request), case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("Goal added."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return _form_page(request, case, form, title=_("Add a goal"), submit=_("Add goal"))
+    return _case_change(
+        request,
+        case,
+        form,
+        lambda data: services.add_goal(actor=actor_of(request), case=case, **data),
+        success=_("Goal added."),
+        title=_("Add a goal"),
+        submit=_("Add goal"),
+    )
 
 
 @login_required
@@ -192,16 +203,15 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     if goal is None:
         raise Http404
     form = GoalUpdateForm(request.POST or None, initial={"status": goal.status, "due_on": goal.due_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_goal(actor=actor_of(request), goal=goal, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("Goal saved."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return _form_page(
-        request, case, form, title=_("Update the goal"), submit=_("Save"), intro=goal.description
+    return _case_change(
+        request,
+        case,
+        form,
+        lambda data: services.update_goal(actor=actor_of(request), goal=goal, **data),
+        success=_("Goal saved."),
+        title=_("Update the goal"),
+        submit=_("Save"),
+        intro=goal.description,
     )
 
 
@@ -209,16 +219,16 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _managed_case(request, pk)
     form = NoteForm(request.POST or None, veilig_thuis=services.is_veilig_thuis(actor_of(request)))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_note(actor=actor_of(request), case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("Note added."))
-            return redirect("cases:case_detail", pk=case.pk)
-    intro = _("Veilig Thuis investigation notes are for Veilig Thuis only; partners do not see them.")
-    return _form_page(request, case, form, title=_("Add a note"), submit=_("Add note"), intro=intro)
+    return _case_change(
+        request,
+        case,
+        form,
+        lambda data: services.add_note(actor=actor_of(request), case=case, **data),
+        success=_("Note added."),
+        title=_("Add a note"),
+        submit=_("Add note"),
+        intro=_("Veilig Thuis investigation notes are for Veilig Thuis only; partners do not see them."),
+    )
 
 
 def _measure_inputs(formset: Any) -> tuple[list[services.MeasureInput], list[Any]]:
@@ -369,26 +379,27 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404
     form = AgreementForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        kind, _sep, raw_id = form.cleaned_data["party"].partition(":")
-        person = CaseMember.objects.filter(case=case, person_id=raw_id).first() if kind == "p" else None
-        user = User.objects.filter(pk=raw_id).first() if kind == "u" else None
-        try:
-            services.record_agreement(
-                actor=actor_of(request),
-                version=version,
-                person=person.person if person else None,
-                user=user,
-                agreed_on=form.cleaned_data["agreed_on"],
-            )
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("The agreement is recorded."))
-            return redirect("cases:case_detail", pk=case.pk)
-    intro = _("Record who agreed to version %(number)s of the safety plan.") % {"number": version.number}
-    return _form_page(
-        request, case, form, title=_("Agreement to the plan"), submit=pgettext("verb", "Record"), intro=intro
+
+    def record(data: dict[str, Any]) -> None:
+        kind, _sep, raw_id = data["party"].partition(":")
+        member = CaseMember.objects.filter(case=case, person_id=raw_id).first() if kind == "p" else None
+        services.record_agreement(
+            actor=actor_of(request),
+            version=version,
+            person=member.person if member else None,
+            user=User.objects.filter(pk=raw_id).first() if kind == "u" else None,
+            agreed_on=data["agreed_on"],
+        )
+
+    return _case_change(
+        request,
+        case,
+        form,
+        record,
+        success=_("The agreement is recorded."),
+        title=_("Agreement to the plan"),
+        submit=pgettext("verb", "Record"),
+        intro=_("Record who agreed to version %(number)s of the safety plan.") % {"number": version.number},
     )
 
 
@@ -399,22 +410,16 @@ def follow_up_record(request: HttpRequest, pk: int, check_pk: int) -> HttpRespon
     if check is None:
         raise Http404
     form = FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_follow_up(actor=actor_of(request), check=check, **form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("The follow-up check is recorded."))
-            return redirect("cases:case_detail", pk=case.pk)
     intro = _("Follow-up %(months)s months after closure, due on %(due)s.") % {
         "months": check.months_after_closure,
         "due": check.due_on.strftime("%d-%m-%Y"),
     }
-    return _form_page(
+    return _case_change(
         request,
         case,
         form,
+        lambda data: services.record_follow_up(actor=actor_of(request), check=check, **data),
+        success=_("The follow-up check is recorded."),
         title=_("Record a follow-up check"),
         submit=pgettext("verb", "Record"),
         intro=intro,

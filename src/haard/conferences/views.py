@@ -33,19 +33,12 @@ from haard.conferences.forms import (
     ParticipantForm,
 )
 from haard.conferences.models import ActionStatus, AgendaItem, Conference, ConferenceParticipant
+from haard.core.forms import attach_errors
 
 
 def _require_personal_data(request: HttpRequest) -> None:
     if not has_capability(actor_of(request), "view_personal_data"):
         raise PermissionDenied
-
-
-def _attach_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _is_chair(request: HttpRequest, conference: Conference) -> bool:
@@ -105,7 +98,7 @@ def conference_create(request: HttpRequest) -> HttpResponse:
                 basis_explanation=data["basis_explanation"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Conference planned. Invite the participants and set the agenda."))
             return redirect("conferences:conference_detail", pk=conference.pk)
@@ -126,7 +119,7 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_conference(actor=actor_of(request), conference=conference, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Conference changed."))
             return redirect("conferences:conference_detail", pk=conference.pk)
@@ -181,7 +174,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
                 basis_explanation=data["basis_explanation"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Participant added."))
             return redirect("conferences:participants", pk=conference.pk)
@@ -229,7 +222,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("Case %(reference)s is on the agenda.") % {"reference": item.case.reference}
@@ -319,7 +312,7 @@ def _record(
         else:
             raise Http404
     except ValidationError as exc:
-        _attach_errors(form, exc)
+        attach_errors(form, exc)
     return False
 
 
@@ -383,7 +376,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Action marked done."))
                 return redirect("conferences:action_detail", pk=action.pk)

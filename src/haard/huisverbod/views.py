@@ -19,6 +19,7 @@ from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of
 from haard.accounts.selectors import acting_membership
 from haard.audit.models import Action
+from haard.core.forms import attach_errors
 from haard.core.models import Municipality
 from haard.huisverbod import risk, selectors, services
 from haard.huisverbod.forms import (
@@ -43,22 +44,6 @@ def _require(request: HttpRequest, *capabilities: str) -> None:
     actor = actor_of(request)
     if not any(has_capability(actor, c) for c in capabilities):
         raise PermissionDenied
-
-
-def attach_errors(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's refusal on the form: on the field it names, else above the form (with
-    the field's name in the message)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = (aliases or {}).get(name, name)
-        if target in form.fields:
-            form.add_error(target, errors)
-        else:
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(None, f"{name}: {message}")
 
 
 @login_required
@@ -105,7 +90,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
         try:
             order = _impose(request, form, banned)
         except ValidationError as exc:
-            attach_errors(form, exc, IMPOSE_ALIASES)
+            attach_errors(form, exc, aliases=IMPOSE_ALIASES, name_others=True)
         else:
             messages.success(request, _("Order %(reference)s imposed.") % {"reference": order.reference})
             return redirect("huisverbod:order_detail", pk=order.pk)
@@ -216,7 +201,7 @@ def _order_action(
         try:
             perform(order, form.cleaned_data)
         except ValidationError as exc:
-            attach_errors(form, exc, aliases)
+            attach_errors(form, exc, aliases=aliases, name_others=True)
         else:
             messages.success(request, success)
             return redirect("huisverbod:order_detail", pk=order.pk)
@@ -321,7 +306,7 @@ def appeal_update(request: HttpRequest, pk: int, appeal_pk: int) -> HttpResponse
                         actor=actor, appeal=appeal, outcome=data["outcome"], outcome_on=data["outcome_on"]
                     )
         except ValidationError as exc:
-            attach_errors(form, exc)
+            attach_errors(form, exc, name_others=True)
         else:
             messages.success(request, _("Recorded."))
             return redirect("huisverbod:order_detail", pk=order.pk)
@@ -358,7 +343,7 @@ def document_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         try:
             services.new_document_version(actor=actor_of(request), order=order, kind=kind)
         except ValidationError as exc:
-            attach_errors(form, exc)
+            attach_errors(form, exc, name_others=True)
         else:
             messages.success(request, _("A new version of the decision is kept with the order."))
             return redirect("huisverbod:order_detail", pk=order.pk)
@@ -409,7 +394,7 @@ def help_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            attach_errors(form, exc)
+            attach_errors(form, exc, name_others=True)
         else:
             messages.success(request, _("Saved."))
             return redirect("huisverbod:help_task_list")

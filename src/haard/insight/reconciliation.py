@@ -70,6 +70,64 @@ REASONS = {
 
 
 @dataclass(frozen=True)
+class _Side:
+    """How a row of one side (police incidents or reports) reaches the rows of the other side
+    about the same person or at the same address: the path to them per reason, the row's own
+    date, and the other side's date and the field that names one of its rows."""
+
+    person: str
+    address: str
+    moment: str
+    other_moment: str
+    other_label: str
+
+    def near(
+        self, rows: QuerySet[Any], others: Any, window: timedelta
+    ) -> dict[str, tuple[str, QuerySet[Any]]]:
+        """Per reason ("person", "address"), the path and those of `rows` that one of `others`
+        reaches within `window` days before or after."""
+        low, high = F(self.moment) - window, F(self.moment) + window
+        return {
+            reason: (
+                path,
+                rows.filter(
+                    **{
+                        f"{path}__in": others,
+                        f"{path}__{self.other_moment}__gte": low,
+                        f"{path}__{self.other_moment}__lte": high,
+                    }
+                ),
+            )
+            for reason, path in (("person", self.person), ("address", self.address))
+        }
+
+    def earliest(self, rows: QuerySet[Any], others: Any, window: timedelta) -> list[Any]:
+        """Per reason, (row id, label of a matching other row) pairs, the earliest other first."""
+        return [
+            matched.order_by(f"{path}__{self.other_moment}", f"{path}__id").values_list(
+                "pk", f"{path}__{self.other_label}"
+            )
+            for path, matched in self.near(rows, others, window).values()
+        ]
+
+
+_INCIDENT_SIDE = _Side(
+    person="involved__person__report_involvements__report",
+    address="address__reports",
+    moment="occurred_at",
+    other_moment="received_at",
+    other_label="reference",
+)
+_REPORT_SIDE = _Side(
+    person="involved__person__police_involvements__incident",
+    address="incident_address__police_incidents",
+    moment="received_at",
+    other_moment="occurred_at",
+    other_label="registration_number",
+)
+
+
+@dataclass(frozen=True)
 class Scope:
     """What is reconciled: the rows that may match on either side, and the municipality and
     period whose rows are counted."""
@@ -118,44 +176,20 @@ class Scope:
 
     def matching_incidents(self) -> dict[str, QuerySet[Any]]:
         """Per reason, the ids of the counted police incidents that a (visible) report matches."""
-        window = self._window()
         reports = self.reports_all.values("pk")
-        person = "involved__person__report_involvements__report"
+        near = _INCIDENT_SIDE.near(self.incidents, reports, self._window())
         return {
             "link": self.incidents.filter(reports__in=reports).values("pk"),
-            "person": self.incidents.filter(
-                **{
-                    f"{person}__in": reports,
-                    f"{person}__received_at__gte": F("occurred_at") - window,
-                    f"{person}__received_at__lte": F("occurred_at") + window,
-                }
-            ).values("pk"),
-            "address": self.incidents.filter(
-                address__reports__in=reports,
-                address__reports__received_at__gte=F("occurred_at") - window,
-                address__reports__received_at__lte=F("occurred_at") + window,
-            ).values("pk"),
+            **{reason: rows.values("pk") for reason, (_path, rows) in near.items()},
         }
 
     def matching_reports(self) -> dict[str, QuerySet[Any]]:
         """Per reason, the ids of the counted reports that a (visible) police incident matches."""
-        window = self._window()
         incidents = self.incidents_all.values("pk")
-        person = "involved__person__police_involvements__incident"
+        near = _REPORT_SIDE.near(self.reports, incidents, self._window())
         return {
             "link": self.reports.filter(police_incident__in=incidents).values("pk"),
-            "person": self.reports.filter(
-                **{
-                    f"{person}__in": incidents,
-                    f"{person}__occurred_at__gte": F("received_at") - window,
-                    f"{person}__occurred_at__lte": F("received_at") + window,
-                }
-            ).values("pk"),
-            "address": self.reports.filter(
-                incident_address__police_incidents__in=incidents,
-                incident_address__police_incidents__occurred_at__gte=F("received_at") - window,
-                incident_address__police_incidents__occurred_at__lte=F("received_at") + window,
-            ).values("pk"),
+            **{reason: rows.values("pk") for reason, (_path, rows) in near.items()},
         }
 
     def incident_matches(self) -> dict[str, Q]:
@@ -170,64 +204,24 @@ class Scope:
         """For these police incidents (ids or a queryset of them), the reference of a report
         that matches each: the linked one, else the earliest about the same people, else the
         earliest at the same address."""
-        window = self._window()
         reports = self.reports_all.values("pk")
-        incidents = PoliceIncident.objects.filter(pk__in=incident_ids)
-        person = "involved__person__report_involvements__report"
-        pairs = [
+        linked = (
             Report.objects.filter(pk__in=reports, police_incident__in=incident_ids)
             .order_by("received_at", "pk")
-            .values_list("police_incident_id", "reference"),
-            incidents.filter(
-                **{
-                    f"{person}__in": reports,
-                    f"{person}__received_at__gte": F("occurred_at") - window,
-                    f"{person}__received_at__lte": F("occurred_at") + window,
-                }
-            )
-            .order_by(f"{person}__received_at", f"{person}__id")
-            .values_list("pk", f"{person}__reference"),
-            incidents.filter(
-                address__reports__in=reports,
-                address__reports__received_at__gte=F("occurred_at") - window,
-                address__reports__received_at__lte=F("occurred_at") + window,
-            )
-            .order_by("address__reports__received_at", "address__reports__id")
-            .values_list("pk", "address__reports__reference"),
-        ]
-        return _first_per_row(pairs)
+            .values_list("police_incident_id", "reference")
+        )
+        incidents = PoliceIncident.objects.filter(pk__in=incident_ids)
+        return _first_per_row([linked, *_INCIDENT_SIDE.earliest(incidents, reports, self._window())])
 
     def incidents_matching(self, report_ids: Any) -> dict[int, str]:
         """For these reports, the registration number of a police incident that matches each,
         in the same order of reasons."""
-        window = self._window()
         incidents = self.incidents_all.values("pk")
         reports = Report.objects.filter(pk__in=report_ids)
-        person = "involved__person__police_involvements__incident"
-        pairs = [
-            reports.filter(police_incident__in=incidents).values_list(
-                "pk", "police_incident__registration_number"
-            ),
-            reports.filter(
-                **{
-                    f"{person}__in": incidents,
-                    f"{person}__occurred_at__gte": F("received_at") - window,
-                    f"{person}__occurred_at__lte": F("received_at") + window,
-                }
-            )
-            .order_by(f"{person}__occurred_at", f"{person}__id")
-            .values_list("pk", f"{person}__registration_number"),
-            reports.filter(
-                incident_address__police_incidents__in=incidents,
-                incident_address__police_incidents__occurred_at__gte=F("received_at") - window,
-                incident_address__police_incidents__occurred_at__lte=F("received_at") + window,
-            )
-            .order_by(
-                "incident_address__police_incidents__occurred_at", "incident_address__police_incidents__id"
-            )
-            .values_list("pk", "incident_address__police_incidents__registration_number"),
-        ]
-        return _first_per_row(pairs)
+        linked = reports.filter(police_incident__in=incidents).values_list(
+            "pk", "police_incident__registration_number"
+        )
+        return _first_per_row([linked, *_REPORT_SIDE.earliest(reports, incidents, self._window())])
 
 
 def _first_per_row(pairs: list[Any]) -> dict[int, str]:
@@ -326,33 +320,27 @@ class Row:
         return "; ".join(name for _pk, name in self.people)
 
 
-def _incident_rows(scope: Scope, *, mask: bool) -> QuerySet[PoliceIncident]:
-    conditions = scope.incident_matches()
-    rows = scope.incidents.annotate(
+def _flagged(rows: QuerySet[Any], conditions: dict[str, Q], *, address: str, mask: bool) -> QuerySet[Any]:
+    """`rows` with `by_<reason>` per matching reason, and with `mask` whether the row's
+    `address` is secret."""
+    rows = rows.annotate(
         **{
             f"by_{reason}": ExpressionWrapper(q, output_field=BooleanField())
             for reason, q in conditions.items()
         }
     )
     if mask:
-        rows = rows.annotate(
-            secret=ExpressionWrapper(secret_address_q("address"), output_field=BooleanField())
-        )
+        rows = rows.annotate(secret=ExpressionWrapper(secret_address_q(address), output_field=BooleanField()))
+    return rows
+
+
+def _incident_rows(scope: Scope, *, mask: bool) -> QuerySet[PoliceIncident]:
+    rows = _flagged(scope.incidents, scope.incident_matches(), address="address", mask=mask)
     return rows.select_related("address__neighbourhood__district", "police_organisation")
 
 
 def _report_rows(scope: Scope, *, mask: bool) -> QuerySet[Report]:
-    conditions = scope.report_matches()
-    rows = scope.reports.annotate(
-        **{
-            f"by_{reason}": ExpressionWrapper(q, output_field=BooleanField())
-            for reason, q in conditions.items()
-        }
-    )
-    if mask:
-        rows = rows.annotate(
-            secret=ExpressionWrapper(secret_address_q("incident_address"), output_field=BooleanField())
-        )
+    rows = _flagged(scope.reports, scope.report_matches(), address="incident_address", mask=mask)
     return rows.select_related("incident_address__neighbourhood__district")
 
 

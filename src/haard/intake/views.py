@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of
 from haard.accounts.selectors import acting_membership
+from haard.core.forms import attach_errors
 from haard.intake import selectors, services
 from haard.intake.forms import AttachmentForm, InvolvedFormSet, ReportFilterForm, ReportForm, SavedViewForm
 from haard.intake.models import SavedView
@@ -120,7 +121,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         try:
             report = _take(request, form, people)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Report %(reference)s recorded.") % {"reference": report.reference})
             return redirect("intake:report_detail", pk=report.pk)
@@ -173,14 +174,6 @@ def _take(request: HttpRequest, form: ReportForm, people: Any) -> Any:
             reporter_contact=data["reporter_contact"],
             reporter_anonymous=data["reporter_anonymous"],
         )
-
-
-def _attach_errors(form: ReportForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required

@@ -4,6 +4,7 @@ selector or service, and render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of
 from haard.accounts.models import Organisation
 from haard.accounts.selectors import acting_membership
+from haard.core.forms import attach_errors
 from haard.meldcode import selectors, services
 from haard.meldcode.decision import QUESTIONS, walk
 from haard.meldcode.forms import (
@@ -53,14 +55,6 @@ STEP_FORMS: dict[int, type[forms.Form]] = {
     3: ConversationForm,
     4: WeighingForm,
 }
-
-
-def _attach(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form's fields (others above the form)."""
-    for field, messages_ in getattr(exc, "message_dict", {"": exc.messages}).items():
-        for message in messages_:
-            visible = field in form.fields and not form.fields[field].widget.is_hidden
-            form.add_error(field if visible else None, message)
 
 
 def _require_file_meldcode(request: HttpRequest) -> None:
@@ -150,7 +144,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
                 people=people_given(people),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Record %(reference)s opened.") % {"reference": record.reference})
             return redirect("meldcode:record_detail", pk=record.pk)
@@ -176,7 +170,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 people=people_given(people),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Record changed."))
             return redirect("meldcode:record_detail", pk=record.pk)
@@ -254,7 +248,7 @@ def record_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             if "step" in getattr(exc, "message_dict", {}):
                 messages.error(request, exc.message_dict["step"][0])
                 return redirect("meldcode:record_detail", pk=pk)
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("%(step)s recorded.") % {"step": STEP_TITLES[step]})
             return redirect("meldcode:record_detail", pk=pk)
@@ -290,7 +284,7 @@ def record_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             if record.report is not None:
                 reference = record.report.reference
@@ -342,7 +336,7 @@ def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Feedback sent to the professional."))
             return redirect("meldcode:feedback_list")
@@ -411,34 +405,51 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else {}
     )
     form = PartnerProfileForm(request.POST or None, initial=initial, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_partner_profile(
-                actor=actor_of(request), organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("Partner profile saved."))
-            return redirect("meldcode:organisation_detail", pk=organisation.pk)
-    return render(request, "meldcode/profile_form.html", {"organisation": organisation, "form": form})
+    return _network_change(
+        request,
+        organisation,
+        form,
+        services.save_partner_profile,
+        success=_("Partner profile saved."),
+        template="meldcode/profile_form.html",
+    )
 
 
 @login_required
 def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     organisation, _profile = _editable_organisation(request, pk)
     form = ActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    return _network_change(
+        request,
+        organisation,
+        form,
+        services.add_prevention_activity,
+        success=_("Activity recorded."),
+        template="meldcode/activity_form.html",
+    )
+
+
+def _network_change(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: forms.Form,
+    save: Callable[..., object],
+    *,
+    success: str,
+    template: str,
+) -> HttpResponse:
+    """A change to an organisation in the partner network: a valid POST goes to the service
+    `save` (with the actor, the organisation and the form's data) and back to the organisation;
+    a refusal shows on the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_prevention_activity(
-                actor=actor_of(request), organisation=organisation, **form.cleaned_data
-            )
+            save(actor=actor_of(request), organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
-            messages.success(request, _("Activity recorded."))
+            messages.success(request, success)
             return redirect("meldcode:organisation_detail", pk=organisation.pk)
-    return render(request, "meldcode/activity_form.html", {"organisation": organisation, "form": form})
+    return render(request, template, {"organisation": organisation, "form": form})
 
 
 @login_required

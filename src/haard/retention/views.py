@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from haard.accounts.api_support import actor_of
 from haard.accounts.models import User
 from haard.audit.models import Action
 from haard.audit.services import log_access
+from haard.core.forms import attach_errors
 from haard.core.pdf import render_pdf
 from haard.registry.models import Person
 from haard.retention import export, rules, selectors, services
@@ -56,14 +56,6 @@ def _officer(request: HttpRequest) -> User:
 def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def _attach_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- Overview and proposals ------------------------------------------------------------------
@@ -303,7 +295,7 @@ def request_create(request: HttpRequest, person_id: int) -> HttpResponse:
                 identity_checked=data["identity_checked"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             if created.kind == RequestKind.ERASURE:
                 messages.success(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of
 from haard.cases.models import Case
+from haard.core.forms import attach_errors
 from haard.shelter import selectors, services
 from haard.shelter.access import own_facility_ids, sees_capacity
 from haard.shelter.forms import (
@@ -33,14 +34,6 @@ from haard.shelter.models import Facility
 def _require_coordinator(request: HttpRequest) -> None:
     if not has_capability(actor_of(request), "manage_shelter"):
         raise PermissionDenied
-
-
-def _attach(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _case(form: Any, actor: Any) -> tuple[bool, Case | None]:
@@ -125,7 +118,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
                     waiting_entry=data.get("waiting_entry"),
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("The placement is recorded."))
                 return redirect("shelter:placement_detail", pk=placement.pk)
@@ -170,7 +163,7 @@ def waiting_add(request: HttpRequest, pk: int) -> HttpResponse:
                     case=case,
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Added to the waiting list."))
                 return redirect("shelter:facility_detail", pk=facility.pk)
@@ -201,7 +194,7 @@ def depart(request: HttpRequest, pk: int) -> HttpResponse:
                 destination_note=data["destination_note"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The departure is recorded."))
             return redirect("shelter:facility_detail", pk=placement.facility_id)
@@ -225,7 +218,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 moved_on=data["moved_on"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("The move to %(facility)s is recorded.") % {"facility": moved.facility}
@@ -252,7 +245,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The referral is recorded."))
             return redirect("shelter:facility_detail", pk=entry.facility_id)

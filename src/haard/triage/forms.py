@@ -6,20 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.models import Organisation, OrganisationType
 from haard.triage.models import HandOverTarget, InvestigationReason, RouteKind
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name (the rest on the form)."""
-    for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
-        name = field.split(".")[-1] if field.startswith("answers.") else field
-        key = f"item_{name}" if field.startswith("answers.") else name
-        for message in messages:
-            form.add_error(key if key in form.fields else None, message)
 
 
 class AnswersForm(forms.Form):

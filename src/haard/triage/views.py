@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from haard.accounts.access import has_capability
 from haard.accounts.api_support import actor_of
 from haard.accounts.selectors import acting_membership
+from haard.core.forms import attach_errors
 from haard.intake.models import Report
 from haard.triage import clock as clocks
 from haard.triage import selectors, services
-from haard.triage.forms import AnswersForm, ConfirmForm, DecisionForm, RouteForm, add_service_errors
+from haard.triage.forms import AnswersForm, ConfirmForm, DecisionForm, RouteForm
 from haard.triage.instrument import Chosen, first_rule
 from haard.triage.models import AssessmentStatus, HandOver, HandOverStatus
 
@@ -109,7 +110,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Answers saved."))
                 return redirect("triage:assessment_detail", pk=pk)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                attach_errors(form, exc, aliases=_answer_fields(shown))
     else:
         form = AnswersForm(items=shown.items, initial={"notes": shown.assessment.notes})
     rule, missing = preview or services.evaluate(shown.assessment)
@@ -127,6 +128,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rule_text": clocks.rule_text(),
         },
     )
+
+
+def _answer_fields(shown: selectors.AssessmentView) -> dict[str, str]:
+    """The services name an answer `answers.<item code>`; the form's field is `item_<code>`."""
+    return {f"answers.{item.code}": f"item_{item.code}" for item, _options, _answer in shown.items}
 
 
 def _preview(shown: selectors.AssessmentView, answers: dict[str, str]) -> tuple[Any, list[str]]:
@@ -158,7 +164,7 @@ def assessment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Your decision is recorded."))
             return redirect("triage:assessment_detail", pk=pk)
@@ -198,7 +204,7 @@ def assessment_route(request: HttpRequest, pk: int) -> HttpResponse:
                 message=data["message"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The route is recorded."))
             return redirect("triage:assessment_detail", pk=pk)
@@ -253,7 +259,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Your decision is recorded."))
                 return redirect("triage:handover_detail", pk=pk)

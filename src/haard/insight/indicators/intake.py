@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -150,152 +150,165 @@ def _children(since: date | None) -> Iterator[MonthlyCount]:
         yield MonthlyCount(month, municipality, neighbourhood, VICTIM_UNDER_18, n)
 
 
-register(
-    Indicator(
-        key="contacts_by_kind",
-        domain="intake",
-        label=_("Reports and advice requests"),
-        unit=_("reports and advice requests"),
-        definition=_("Every report (melding) and advice request (advies) Veilig Thuis received, by kind."),
-        date_rule=RECEIVED,
-        rule=_where(_("Each report or advice request counts once, {where}.")),
-        collect=lambda since: _reports("kind", since),
-        categories=lambda: _choices(ReportKind.choices),
+def _intake(
+    key: str,
+    *,
+    label: Any,
+    unit: Any,
+    definition: Any,
+    rule: Any,
+    collect: Callable[[date | None], Iterable[MonthlyCount]],
+    categories: Callable[[], list[tuple[str, str]]],
+) -> None:
+    """Register an intake indicator: placed in the month Veilig Thuis received the report, and
+    in its municipality and neighbourhood (`rule` says so where it has `{where}`)."""
+    register(
+        Indicator(
+            key=key,
+            domain="intake",
+            label=label,
+            unit=unit,
+            definition=definition,
+            date_rule=RECEIVED,
+            rule=_where(rule),
+            collect=collect,
+            categories=categories,
+        )
     )
+
+
+def _reports_by(
+    key: str,
+    field: str,
+    choices: Any,
+    *,
+    label: Any,
+    unit: Any,
+    definition: Any,
+    rule: Any,
+    filters: Mapping[str, object] | None = None,
+) -> None:
+    """Register an intake indicator that counts the reports (those matching `filters`) under
+    their value of the choice field `field`."""
+    _intake(
+        key,
+        label=label,
+        unit=unit,
+        definition=definition,
+        rule=rule,
+        collect=lambda since: _reports(field, since, **(filters or {})),
+        categories=lambda: _choices(choices),
+    )
+
+
+_reports_by(
+    "contacts_by_kind",
+    "kind",
+    ReportKind.choices,
+    label=_("Reports and advice requests"),
+    unit=_("reports and advice requests"),
+    definition=_("Every report (melding) and advice request (advies) Veilig Thuis received, by kind."),
+    rule=_("Each report or advice request counts once, {where}."),
 )
 
-register(
-    Indicator(
-        key="contacts_by_source",
-        domain="intake",
-        label=_("Reports and advice requests by source"),
-        unit=_("reports and advice requests"),
-        definition=_("Every report and advice request Veilig Thuis received, by who made it."),
-        date_rule=RECEIVED,
-        rule=_where(_("Each report or advice request counts once, under its one source, {where}.")),
-        collect=lambda since: _reports("source", since),
-        categories=lambda: _choices(ReportSource.choices),
-    )
+_reports_by(
+    "contacts_by_source",
+    "source",
+    ReportSource.choices,
+    label=_("Reports and advice requests by source"),
+    unit=_("reports and advice requests"),
+    definition=_("Every report and advice request Veilig Thuis received, by who made it."),
+    rule=_("Each report or advice request counts once, under its one source, {where}."),
 )
 
-register(
-    Indicator(
-        key="reports_by_source",
-        domain="intake",
-        label=_("Reports by source"),
-        unit=_("reports"),
-        definition=_("Reports (not advice requests) Veilig Thuis received, by who made them."),
-        date_rule=RECEIVED,
-        rule=_where(_("Each report counts once, under its one source, {where}.")),
-        collect=lambda since: _reports("source", since, kind=ReportKind.REPORT),
-        categories=lambda: _choices(ReportSource.choices),
-    )
+_reports_by(
+    "reports_by_source",
+    "source",
+    ReportSource.choices,
+    filters={"kind": ReportKind.REPORT},
+    label=_("Reports by source"),
+    unit=_("reports"),
+    definition=_("Reports (not advice requests) Veilig Thuis received, by who made them."),
+    rule=_("Each report counts once, under its one source, {where}."),
 )
 
-register(
-    Indicator(
-        key="contacts_by_violence",
-        domain="intake",
-        label=_("Reports and advice requests by form of violence"),
-        unit=_("reports and advice requests"),
-        definition=_("Every report and advice request, by the forms of violence recorded on it."),
-        date_rule=RECEIVED,
-        rule=_where(
-            _(
-                "A report with two forms of violence counts under both, so the forms add up to more "
-                "than the number of reports; a report without a recorded form counts as 'not recorded'; "
-                "{where}."
-            )
-        ),
-        collect=_by_violence,
-        categories=_violence_types,
-    )
+_intake(
+    "contacts_by_violence",
+    label=_("Reports and advice requests by form of violence"),
+    unit=_("reports and advice requests"),
+    definition=_("Every report and advice request, by the forms of violence recorded on it."),
+    rule=_(
+        "A report with two forms of violence counts under both, so the forms add up to more "
+        "than the number of reports; a report without a recorded form counts as 'not recorded'; "
+        "{where}."
+    ),
+    collect=_by_violence,
+    categories=_violence_types,
 )
 
-register(
-    Indicator(
-        key="reports_by_repeat",
-        domain="intake",
-        label=_("First, repeat and during-involvement reports"),
-        unit=_("reports"),
-        definition=_(
-            "Reports (not advice requests) as CBS counts them: a first report, a repeat report "
-            "(hermelding), or a report while Veilig Thuis was already involved with the family."
-        ),
-        date_rule=RECEIVED,
-        rule=_where(
-            _(
-                "The class is set when the report is registered, by the repeat rule of the intake "
-                "(the family's earlier reports and whether one was still open); {where}."
-            )
-        ),
-        collect=lambda since: _reports("repeat_class", since, kind=ReportKind.REPORT),
-        categories=lambda: _choices(RepeatClass.choices),
-    )
+_reports_by(
+    "reports_by_repeat",
+    "repeat_class",
+    RepeatClass.choices,
+    filters={"kind": ReportKind.REPORT},
+    label=_("First, repeat and during-involvement reports"),
+    unit=_("reports"),
+    definition=_(
+        "Reports (not advice requests) as CBS counts them: a first report, a repeat report "
+        "(hermelding), or a report while Veilig Thuis was already involved with the family."
+    ),
+    rule=_(
+        "The class is set when the report is registered, by the repeat rule of the intake "
+        "(the family's earlier reports and whether one was still open); {where}."
+    ),
 )
 
-register(
-    Indicator(
-        key="victims_by_age",
-        domain="intake",
-        label=_("Victims by age group"),
-        unit=_("victims"),
-        definition=_("The people recorded as victim in a report or advice request, by age group."),
-        date_rule=RECEIVED,
-        rule=_where(
-            _(
-                "A victim counts once per report (a person in two reports counts twice); age is in "
-                "whole years in the month of the report; without a date of birth: 'unknown'; {where}."
-            )
-        ),
-        collect=_by_age,
-        categories=lambda: (
-            [(k, str(label)) for k, label, _low, _high in AGE_GROUPS] + [(UNKNOWN, str(_("age unknown")))]
-        ),
-    )
+_intake(
+    "victims_by_age",
+    label=_("Victims by age group"),
+    unit=_("victims"),
+    definition=_("The people recorded as victim in a report or advice request, by age group."),
+    rule=_(
+        "A victim counts once per report (a person in two reports counts twice); age is in "
+        "whole years in the month of the report; without a date of birth: 'unknown'; {where}."
+    ),
+    collect=_by_age,
+    categories=lambda: (
+        [(k, str(label)) for k, label, _low, _high in AGE_GROUPS] + [(UNKNOWN, str(_("age unknown")))]
+    ),
 )
 
-register(
-    Indicator(
-        key="victims_by_gender",
-        domain="intake",
-        label=_("Victims by gender"),
-        unit=_("victims"),
-        definition=_("The people recorded as victim in a report or advice request, by gender."),
-        date_rule=RECEIVED,
-        rule=_where(_("A victim counts once per report (a person in two reports counts twice); {where}.")),
-        collect=lambda since: monthly(
-            ReportPerson.objects.filter(role=InvolvementRole.VICTIM),
-            since=since,
-            moment="report__received_at",
-            municipality="report__municipality_id",
-            neighbourhood="report__incident_address__neighbourhood_id",
-            category="person__gender",
-            label=lambda value: value or UNKNOWN,
-        ),
-        categories=lambda: _choices(Gender.choices) + [(UNKNOWN, str(_("not recorded")))],
-    )
+_intake(
+    "victims_by_gender",
+    label=_("Victims by gender"),
+    unit=_("victims"),
+    definition=_("The people recorded as victim in a report or advice request, by gender."),
+    rule=_("A victim counts once per report (a person in two reports counts twice); {where}."),
+    collect=lambda since: monthly(
+        ReportPerson.objects.filter(role=InvolvementRole.VICTIM),
+        since=since,
+        moment="report__received_at",
+        municipality="report__municipality_id",
+        neighbourhood="report__incident_address__neighbourhood_id",
+        category="person__gender",
+        label=lambda value: value or UNKNOWN,
+    ),
+    categories=lambda: _choices(Gender.choices) + [(UNKNOWN, str(_("not recorded")))],
 )
 
-register(
-    Indicator(
-        key="children_involved",
-        domain="intake",
-        label=_("Children involved"),
-        unit=_("children"),
-        definition=_(
-            "Children in a report or advice request: recorded as a child in the household, as a "
-            "child witness, or as a victim under 18."
-        ),
-        date_rule=RECEIVED,
-        rule=_where(
-            _("A child counts once per report and role (a child in two reports counts twice); {where}.")
-        ),
-        collect=_children,
-        categories=lambda: [
-            (InvolvementRole.CHILD_IN_HOUSEHOLD.value, str(InvolvementRole.CHILD_IN_HOUSEHOLD.label)),
-            (InvolvementRole.CHILD_WITNESS.value, str(InvolvementRole.CHILD_WITNESS.label)),
-            (VICTIM_UNDER_18, str(_("victim under 18"))),
-        ],
-    )
+_intake(
+    "children_involved",
+    label=_("Children involved"),
+    unit=_("children"),
+    definition=_(
+        "Children in a report or advice request: recorded as a child in the household, as a "
+        "child witness, or as a victim under 18."
+    ),
+    rule=_("A child counts once per report and role (a child in two reports counts twice); {where}."),
+    collect=_children,
+    categories=lambda: [
+        (InvolvementRole.CHILD_IN_HOUSEHOLD.value, str(InvolvementRole.CHILD_IN_HOUSEHOLD.label)),
+        (InvolvementRole.CHILD_WITNESS.value, str(InvolvementRole.CHILD_WITNESS.label)),
+        (VICTIM_UNDER_18, str(_("victim under 18"))),
+    ],
 )

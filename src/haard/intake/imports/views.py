@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from haard.accounts.api_support import actor_of
+from haard.core.forms import attach_errors
 from haard.intake.imports import selectors, services
 from haard.intake.imports.forms import UploadForm
 from haard.intake.imports.parsing import FORMULA_PREFIXES
@@ -50,7 +51,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 language=getattr(request, "LANGUAGE_CODE", ""),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The file is being imported. This page shows how far it is."))
             return redirect("police_import:batch_detail", pk=batch.pk)
