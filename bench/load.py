@@ -367,6 +367,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
     parser.add_argument("--threads", type=int, default=4, help="blocking threads per granian worker")
     parser.add_argument("--csv", default=None, help="prefix of Locust's CSV files (default: a temp dir)")
+    parser.add_argument(
+        "--reset-stats",
+        action="store_true",
+        help="count only once every user has started (Locust's --reset-stats), without the ramp-up",
+    )
     parser.add_argument("--reuse-database", action="store_true")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
     args = parser.parse_args()
@@ -414,6 +419,7 @@ def main() -> int:
                 "10",
                 "--loglevel",
                 "WARNING",
+                *(["--reset-stats"] if args.reset_stats else []),
             ]
             print(f"locust {' '.join(command[4:])} (HAARD_LOAD_WAIT={args.wait})")
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
