@@ -3,6 +3,7 @@ free loopback port, and signs its users in there the way a browser would."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -11,9 +12,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import pytest
@@ -43,6 +44,7 @@ class Provider:
     issuer: str
     discovery: dict[str, Any]
     seeder: subprocess.Popen[str]
+    env: dict[str, str] = field(default_factory=dict)  # the provider process's environment
 
     def seed(self, spec: dict[str, Any]) -> None:
         assert self.seeder.stdin is not None and self.seeder.stdout is not None
@@ -119,10 +121,15 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> dict[str
     raise RuntimeError(f"the test identity provider did not answer within {START_SECONDS} s")
 
 
-@pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
-    """A real OpenID Connect provider (django-oauth-toolkit) in its own process."""
-    directory = tmp_path_factory.mktemp("oidc-provider")
+P = TypeVar("P", bound=Provider)
+
+
+@contextlib.contextmanager
+def running_provider(
+    directory: Path, *, settings_module: str, python_path: tuple[Path, ...] = (), kind: type[P]
+) -> Iterator[P]:
+    """A django-oauth-toolkit provider with `settings_module`, run in its own process from
+    `directory` (database, signing key, logs), with haard's test client registered."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_file = directory / "signing-key.pem"
     key_file.write_bytes(
@@ -134,8 +141,8 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider
     base = f"http://127.0.0.1:{port}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HAARD_", "DATABASE_URL"))},
-        "DJANGO_SETTINGS_MODULE": "tests.accounts.oidc_provider.settings",
-        "PYTHONPATH": str(PROJECT_DIR),
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR), *(str(p) for p in python_path)]),
         "OIDC_PROVIDER_DB": str(directory / "provider.sqlite3"),
         "OIDC_PROVIDER_KEY_FILE": str(key_file),
         "OIDC_PROVIDER_ISSUER": f"{base}/o",
@@ -170,7 +177,7 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider
         )
     try:
         discovery = _wait_for(f"{base}/o/.well-known/openid-configuration", process, log)
-        provider = Provider(base=base, issuer=f"{base}/o", discovery=discovery, seeder=seeder)
+        provider = kind(base=base, issuer=f"{base}/o", discovery=discovery, seeder=seeder, env=env)
         provider.seed(
             {"client": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uri": CALLBACK}}
         )
@@ -185,3 +192,14 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    """A real OpenID Connect provider (django-oauth-toolkit) in its own process."""
+    with running_provider(
+        tmp_path_factory.mktemp("oidc-provider"),
+        settings_module="tests.accounts.oidc_provider.settings",
+        kind=Provider,
+    ) as provider:
+        yield provider

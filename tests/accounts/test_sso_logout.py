@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -21,7 +19,6 @@ import jwt
 import pytest
 import requests
 from axes.models import AccessLog
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 from django.urls import reverse
@@ -39,8 +36,7 @@ from tests.accounts.sso_provider import (
     PASSWORD,
     PROJECT_DIR,
     Provider,
-    _free_port,
-    _wait_for,
+    running_provider,
 )
 from tests.browser import PageLog, assert_accessible, assert_no_csp_violations, visit
 from tests.factories import OrganisationFactory, TeamFactory, make_user
@@ -65,10 +61,7 @@ OAUTH2_PROVIDER = {
 """
 
 
-@dataclass
 class SignOutProvider(Provider):
-    env: dict[str, str] = field(default_factory=dict)
-
     @property
     def end_session_endpoint(self) -> str:
         return str(self.discovery["end_session_endpoint"])
@@ -95,69 +88,14 @@ def sign_out_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sign
     """The test identity provider (as `oidc_provider`) with an end-session endpoint."""
     directory = tmp_path_factory.mktemp("oidc-sign-out-provider")
     (directory / "sign_out_provider_settings.py").write_text(_PROVIDER_SETTINGS)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    key_file = directory / "signing-key.pem"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HAARD_", "DATABASE_URL"))},
-        "DJANGO_SETTINGS_MODULE": "sign_out_provider_settings",
-        "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR), str(directory)]),
-        "OIDC_PROVIDER_DB": str(directory / "provider.sqlite3"),
-        "OIDC_PROVIDER_KEY_FILE": str(key_file),
-        "OIDC_PROVIDER_ISSUER": f"{base}/o",
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
-    setup = subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "--noinput"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
-    assert setup.returncode == 0, setup.stderr.decode()[-2000:]
-    log = directory / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    with (directory / "seeder.log").open("wb") as errors:
-        seeder = subprocess.Popen(
-            [sys.executable, "-m", "django", "provider_seed"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-        )
-    try:
-        discovery = _wait_for(f"{base}/o/.well-known/openid-configuration", process, log)
-        provider = SignOutProvider(base=base, issuer=f"{base}/o", discovery=discovery, seeder=seeder, env=env)
-        provider.seed(
-            {"client": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uri": CALLBACK}}
-        )
+    with running_provider(
+        directory,
+        settings_module="sign_out_provider_settings",
+        python_path=(directory,),
+        kind=SignOutProvider,
+    ) as provider:
         provider.allow_post_logout(LOGIN)
         yield provider
-    finally:
-        if seeder.stdin is not None:
-            seeder.stdin.close()
-        process.terminate()
-        for child in (seeder, process):
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
 
 
 @pytest.fixture
