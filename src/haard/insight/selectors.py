@@ -262,13 +262,9 @@ def _visible_sources(actor: User, filters: AddressFilters) -> Sources:
 
 
 def veilig_thuis_staff(actor: User) -> bool:
-    """Whether the actor is Veilig Thuis staff (intake.relations.is_veilig_thuis_staff), who
-    see the whole region and secret addresses; remembered on the actor for the request."""
-    cached = getattr(actor, "_insight_sees_secrets", None)
-    if cached is None:
-        cached = is_veilig_thuis_staff(actor)
-        actor._insight_sees_secrets = cached  # type: ignore[attr-defined]
-    return bool(cached)
+    """Whether the actor is Veilig Thuis staff (intake.relations.is_veilig_thuis_staff, which
+    remembers it on the actor for the request), who see the whole region and secret addresses."""
+    return is_veilig_thuis_staff(actor)
 
 
 def _sorted_rows(sources: Sources, filters: AddressFilters, rule: ColourRule, *, mask: bool) -> QuerySet[Any]:
