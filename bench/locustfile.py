@@ -16,6 +16,12 @@ takes minutes to take), so 50 such users stand for many more real ones:
 - address view (Veilig Thuis): the address list of a municipality and one address's timeline;
 - policy officer (no second factor): the area scan of a municipality.
 
+The measured period starts once every user has signed in (HAARD_LOAD_MEASURE, the seconds to
+measure, set by load.py): the statistics of the ramp-up are written to HAARD_LOAD_RAMP_UP (a
+JSON file) and reset, and Locust stops when the period is over. Signing in costs a deliberate
+Argon2 hash, and fifty of them at once say nothing about the pages of the day's work. Without
+HAARD_LOAD_MEASURE the ramp-up is counted (Locust's own --run-time ends the run).
+
 Every request carries X-Forwarded-Proto: https, as from the TLS-terminating proxy (see
 appserver.py), and forms carry the Origin a browser sends. A request counts as failed when the
 answer is not the expected one (a redirect to the sign-in page is a failure, not a success).
@@ -38,13 +44,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import gevent
 from locust import FastHttpUser, between, task
+from locust.env import Environment
 
 _fixture_path = os.environ.get("HAARD_LOAD_FIXTURE", "")
 if not _fixture_path:
     raise SystemExit("Run this through bench/load.py: HAARD_LOAD_FIXTURE names the prepared fixture.")
 FIXTURE: dict[str, Any] = json.loads(Path(_fixture_path).read_text())
 _WAIT = [float(x) for x in os.environ.get("HAARD_LOAD_WAIT", "3,7").split(",")]
+_MEASURE = float(os.environ.get("HAARD_LOAD_MEASURE", "0") or 0)
+_RAMP_UP_FILE = os.environ.get("HAARD_LOAD_RAMP_UP", "")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _NUMBERS = {kind: itertools.count() for kind in FIXTURE["accounts"]}
 _API_NUMBERS = itertools.count()
@@ -62,6 +72,38 @@ def totp(key: bytes, *, step: int = 30, digits: int = 6) -> int:
 def _birth_date(rng: random.Random, *, child: bool) -> date:
     years = rng.randrange(1, 16) if child else rng.randrange(20, 60)
     return date.today() - timedelta(days=365 * years + rng.randrange(365))
+
+
+class _MeasuredPeriod:
+    """Counts the users that have signed in; with the last one, the measured period begins."""
+
+    def __init__(self) -> None:
+        self.ready = 0
+        self.began = time.monotonic()
+
+    def user_ready(self, environment: Environment) -> None:
+        self.ready += 1
+        users = environment.parsed_options.num_users if environment.parsed_options else 0
+        if not _MEASURE or self.ready != users or environment.runner is None:
+            return
+        ramp_up = {
+            entry.name: {
+                "requests": entry.num_requests,
+                "failures": entry.num_failures,
+                "p50": entry.get_response_time_percentile(0.5),
+                "p95": entry.get_response_time_percentile(0.95),
+                "max": entry.max_response_time,
+            }
+            for entry in environment.stats.entries.values()
+        }
+        if _RAMP_UP_FILE:
+            seconds = round(time.monotonic() - self.began, 1)
+            Path(_RAMP_UP_FILE).write_text(json.dumps({"seconds": seconds, "operations": ramp_up}))
+        environment.stats.reset_all()
+        gevent.spawn_later(_MEASURE, environment.runner.quit)
+
+
+_PERIOD = _MeasuredPeriod()
 
 
 class _SecureCookiesOverTheProxy(DefaultCookiePolicy):
@@ -85,6 +127,11 @@ class HaardUser(FastHttpUser):
         self.origin = {"Origin": (self.host or "").replace("http://", "https://", 1)}
         if self.kind:
             self.sign_in()
+        self.prepare()
+        _PERIOD.user_ready(self.environment)
+
+    def prepare(self) -> None:
+        """What a user sets up after signing in, before its work."""
 
     def sign_in(self) -> None:
         accounts = FIXTURE["accounts"][self.kind]
@@ -192,8 +239,7 @@ class IntakeSystemApi(HaardUser):
     kind = ""  # a token, no sign-in
     weight = 7
 
-    def on_start(self) -> None:
-        super().on_start()
+    def prepare(self) -> None:
         tokens = FIXTURE["api_tokens"]
         self.token = tokens[next(_API_NUMBERS) % len(tokens)]
 
@@ -239,8 +285,7 @@ class SafetyAssessor(HaardUser):
     kind = "assessor"
     weight = 10
 
-    def on_start(self) -> None:
-        super().on_start()
+    def prepare(self) -> None:
         self.instrument: dict[str, list[str]] = FIXTURE["instrument"]
 
     @task
