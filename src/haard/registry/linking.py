@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from haard.core import crypto
 from haard.registry.matching import (
@@ -93,34 +94,38 @@ class Candidate:
 
 
 def _people_at(address: Address) -> tuple[set[int], set[int]]:
-    """Active people at the address, and at its postcode (one query per kind of link, each
-    capped): those at the address itself come first, so a crowded postcode cannot push them
+    """Active people at the address, and at its postcode: one query over every kind of link,
+    capped, with those at the address itself first, so a crowded postcode cannot push them
     out."""
     at_address: set[int] = set()
     at_postcode: set[int] = set()
+    parts = []
     for link in _address_links:
         model = apps.get_model(link.model_label)
         person_id, address_id = f"{link.person_field}_id", f"{link.address_path}_id"
-        rows = (
+        parts.append(
             model._base_manager.filter(**{f"{link.address_path}__postcode": address.postcode})
             .annotate(here=Case(When(**{address_id: address.pk}, then=Value(0)), default=Value(1)))
-            .order_by("here")
-            .values_list(person_id, "here")[: 2 * BLOCK_LIMIT]
+            .order_by()
+            .values_list(person_id, "here")
         )
-        for pk, elsewhere in rows:
-            (at_postcode if elsewhere else at_address).add(pk)
+    rows = parts[0].union(*parts[1:], all=True).order_by("here")[: 2 * BLOCK_LIMIT * len(parts)]
+    for pk, elsewhere in rows:
+        (at_postcode if elsewhere else at_address).add(pk)
     return at_address, at_postcode
 
 
 def addresses_of(person_ids: Iterable[int]) -> dict[int, tuple[set[int], set[str]]]:
-    """For each person: the ids and postcodes of the addresses they are known at."""
+    """For each person: the ids and postcodes of the addresses they are known at (one query
+    over every kind of link)."""
     ids = list(person_ids)
     known: dict[int, tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
     if not ids:
         return known
+    parts = []
     for link in _address_links:
         model = apps.get_model(link.model_label)
-        rows = (
+        parts.append(
             model._base_manager.filter(
                 **{f"{link.person_field}_id__in": ids, f"{link.address_path}__isnull": False}
             )
@@ -128,11 +133,10 @@ def addresses_of(person_ids: Iterable[int]) -> dict[int, tuple[set[int], set[str
             .values_list(
                 f"{link.person_field}_id", f"{link.address_path}_id", f"{link.address_path}__postcode"
             )
-            .distinct()
         )
-        for person_id, address_id, postcode in rows:
-            known[person_id][0].add(address_id)
-            known[person_id][1].add(postcode)
+    for person_id, address_id, postcode in parts[0].union(*parts[1:]):
+        known[person_id][0].add(address_id)
+        known[person_id][1].add(postcode)
     return known
 
 
@@ -196,6 +200,13 @@ def find_candidates(record: PersonRecord, *, address: Address | None = None) -> 
         candidates.append(Candidate(person, candidate_record, compare(record, candidate_record)))
     candidates.sort(key=lambda c: (-c.comparison.score, -c.comparison.weight, c.person.pk))
     return candidates
+
+
+def record_possible_matches(matches: list[PossibleMatch]) -> list[PossibleMatch]:
+    """Store new review items with their history rows, two queries for any number."""
+    if not matches:
+        return []
+    return bulk_create_with_history(matches, PossibleMatch)
 
 
 def _survivor(person: Person) -> Person:
@@ -281,16 +292,15 @@ def resolve_person(
         return LinkOutcome(
             person, created=False, possible_match=None, score=best.comparison.score, band=Band.MATCH
         )
-    try:
-        with transaction.atomic():
-            person = register_person(
-                first_names=first_names,
-                surname=surname,
-                surname_prefix=surname_prefix,
-                birth_date=birth_date,
-                gender=gender,
-                bsn=clean_bsn,
-            )
+    try:  # register_person is atomic itself: a refused insert leaves our transaction usable
+        person = register_person(
+            first_names=first_names,
+            surname=surname,
+            surname_prefix=surname_prefix,
+            birth_date=birth_date,
+            gender=gender,
+            bsn=clean_bsn,
+        )
     except IntegrityError:
         # Another request registered this BSN a moment ago (the unique constraint caught it):
         # theirs is ours.
@@ -301,16 +311,18 @@ def resolve_person(
             _survivor(existing), created=False, possible_match=None, score=1.0, band=Band.MATCH
         )
     possible = [c for c in candidates if c.comparison.band == Band.POSSIBLE][:MAX_POSSIBLE_MATCHES]
-    matches = [
-        PossibleMatch.objects.create(
-            person_a=c.person,
-            person_b=person,
-            score=c.comparison.score,
-            reasons=c.comparison.reasons_json(),
-            source=source[:60],
-        )
-        for c in possible
-    ]
+    matches = record_possible_matches(
+        [
+            PossibleMatch(
+                person_a=c.person,
+                person_b=person,
+                score=c.comparison.score,
+                reasons=c.comparison.reasons_json(),
+                source=source[:60],
+            )
+            for c in possible
+        ]
+    )
     top = candidates[0].comparison if candidates else None
     return LinkOutcome(
         person,
