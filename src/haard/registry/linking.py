@@ -36,11 +36,14 @@ from simple_history.utils import bulk_create_with_history
 
 from haard.core import crypto
 from haard.registry.matching import (
+    ADDRESS_WEIGHTS,
     Band,
     Comparison,
     PersonRecord,
+    band_of,
     birth_date_variants,
     compare,
+    score_of,
     surname_key,
 )
 from haard.registry.models import ACTIVE_PEOPLE, BSN_HASH_PURPOSE, Address, Gender, Person, PossibleMatch
@@ -184,7 +187,11 @@ def record_of(person: Person, addresses: tuple[set[int], set[str]] | None = None
 
 def find_candidates(record: PersonRecord, *, address: Address | None = None) -> list[Candidate]:
     """Every candidate from the blocks, scored against `record`, best first (ties: the
-    earliest registered). A fixed number of queries, whatever the size of the register."""
+    earliest registered). A fixed number of queries, whatever the size of the register.
+
+    Where a person is known to live is looked up only for the candidates it could lift into
+    the "possible" band: the others are no match whatever their addresses, and keep the
+    score of the comparison without them."""
     ids = candidate_ids(record, address=address)
     if not ids:
         return []
@@ -193,13 +200,30 @@ def find_candidates(record: PersonRecord, *, address: Address | None = None) -> 
         .order_by()
         .only("pk", "first_names", "surname_prefix", "surname", "birth_date", "gender", "bsn_hash")
     )
-    known = addresses_of(p.pk for p in people)
+    unplaced = [(person, compare(record, record_of(person))) for person in people]
+    has_address = bool(record.address_ids or record.postcodes)
+    lifted = {
+        person.pk
+        for person, comparison in unplaced
+        # Two BSNs decide alone; otherwise see whether an address could matter.
+        if has_address and not (record.bsn_hash and person.bsn_hash) and _address_could_lift(comparison)
+    }
+    known = addresses_of(lifted)
     candidates = []
-    for person in people:
-        candidate_record = record_of(person, known.get(person.pk))
-        candidates.append(Candidate(person, candidate_record, compare(record, candidate_record)))
+    for person, comparison in unplaced:
+        if person.pk in lifted:
+            candidate_record = record_of(person, known.get(person.pk))
+            comparison = compare(record, candidate_record)
+        else:
+            candidate_record = record_of(person)
+        candidates.append(Candidate(person, candidate_record, comparison))
     candidates.sort(key=lambda c: (-c.comparison.score, -c.comparison.weight, c.person.pk))
     return candidates
+
+
+def _address_could_lift(comparison: Comparison) -> bool:
+    """Could the best address evidence bring this comparison into the "possible" band?"""
+    return band_of(score_of(comparison.weight + max(ADDRESS_WEIGHTS.values()))) != Band.NO_MATCH
 
 
 def record_possible_matches(matches: list[PossibleMatch]) -> list[PossibleMatch]:
