@@ -13,10 +13,10 @@ headless (`bench/locustfile.py`, its CSV files under --csv), stop granian and pr
 p99 and the failures per operation, with the targets: p95 below 50 ms for the intake
 operations and below 100 ms for the case pages, and no errors. Before Locust starts, every
 scenario page is asked a few times (the warm-up, not measured; see `warm_up`). --run-time is
-the measured period: it begins once every user has signed in (see locustfile.py); the sign-ins
-of the ramp-up are printed apart. `--with-ramp-up` counts from the start instead (as Locust's
---run-time does; the figures before December 2026 in RESULTS.md were taken so), and
-`--reset-stats` from the end of Locust's spawning. Each user
+the measured period: it begins --settle seconds after every user has signed in (see
+locustfile.py); the sign-ins of the ramp-up are printed apart. `--with-ramp-up` counts from
+the start instead (as Locust's --run-time does; the figures before December 2026 in
+RESULTS.md were taken so), and `--reset-stats` from the end of Locust's spawning. Each user
 waits --wait seconds (default 3 to 7) between two pieces of work; `--wait 1,3` is a stress
 variant. The run prints the load average during the run and the CPU seconds of granian and
 of Locust (all three share the machine with PostgreSQL).
@@ -333,7 +333,8 @@ def print_ramp_up(path: Path, *, users: int, measure: int) -> None:
         print(f"Not all {users} users signed in within {RAMP_UP_LIMIT_S} s: nothing was measured.")
         return
     ramp_up = json.loads(path.read_text())
-    print(f"\nramp-up (not measured): all {users} users signed in after {ramp_up['seconds']} s")
+    seconds = ramp_up["seconds"]
+    print(f"\nramp-up (not measured): every one of {users} users signed in, and settled, after {seconds} s")
     for name, entry in sorted(ramp_up["operations"].items()):
         print(
             f"  {name}: {entry['requests']} requests, {entry['failures']} failures, "
@@ -395,6 +396,12 @@ def main() -> int:
         help="count from the start, the sign-ins of the ramp-up included (Locust's --run-time)",
     )
     parser.add_argument(
+        "--settle",
+        type=int,
+        default=30,
+        help="seconds between the last sign-in and the measured period (the sign-ins' backlog clears)",
+    )
+    parser.add_argument(
         "--reset-stats",
         action="store_true",
         help="count from the end of Locust's spawning (Locust's --reset-stats); sign-ins may go on",
@@ -428,7 +435,7 @@ def main() -> int:
             measure = parse_timespan(args.run_time)
             ramp_up_file = var_dir / "ramp_up.json"
             # After sign-in, the locustfile ends the run; --run-time is then only a safety net.
-            run_time = f"{measure + RAMP_UP_LIMIT_S}s" if after_sign_in else args.run_time
+            run_time = f"{measure + args.settle + RAMP_UP_LIMIT_S}s" if after_sign_in else args.run_time
             command = [
                 sys.executable,
                 "-m",
@@ -453,7 +460,11 @@ def main() -> int:
                 "WARNING",
                 *(["--reset-stats"] if args.reset_stats else []),
             ]
-            measured = {"HAARD_LOAD_MEASURE": str(measure), "HAARD_LOAD_RAMP_UP": str(ramp_up_file)}
+            measured = {
+                "HAARD_LOAD_MEASURE": str(measure),
+                "HAARD_LOAD_SETTLE": str(args.settle),
+                "HAARD_LOAD_RAMP_UP": str(ramp_up_file),
+            }
             load_env = {
                 **env,
                 "HAARD_LOAD_FIXTURE": str(fixture_path),

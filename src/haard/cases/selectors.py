@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from haard.accounts.models import EmergencyAccess, User
@@ -54,9 +54,16 @@ def case_list(*, actor: User, status: str = "") -> QuerySet[Case]:
 
 
 def case_detail(*, actor: User, pk: int) -> Case | None:
-    """One visible case with its people and participants, or None."""
-    return (
+    """One visible case with its people and participants, or None. `through_relation` tells
+    whether the actor sees it through a relation (False: only through an emergency grant)."""
+    related = Case.objects.relation_only(actor)
+    case = (
         Case.objects.visible_to(actor)
+        .annotate(
+            through_relation=Value(False)
+            if related.query.is_empty()
+            else Exists(related.filter(pk=OuterRef("pk")))
+        )
         .select_related(
             "household__address",
             "municipality",
@@ -76,6 +83,9 @@ def case_detail(*, actor: User, pk: int) -> Case | None:
         .filter(pk=pk)
         .first()
     )
+    if case is not None:
+        setattr(case, services.READ_BY, actor.pk)  # see services.may_manage
+    return case
 
 
 # Reads that show cases to a user: each writes its access-log entry. Pages and API operations
@@ -114,7 +124,7 @@ def show_case(
     case = case_detail(actor=actor, pk=pk)
     if case is None:
         raise Http404
-    emergency = not Case.objects.relation_only(actor).filter(pk=case.pk).exists()
+    emergency = not case.through_relation  # type: ignore[attr-defined]
     grant = (
         EmergencyAccess.objects.filter(user=actor, model_label="cases.Case", object_id=case.pk)
         .order_by("-granted_at")

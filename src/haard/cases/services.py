@@ -135,10 +135,16 @@ def is_veilig_thuis(actor: User) -> bool:
     return bool(cached)
 
 
+# Set by selectors.case_detail on the case it read through visible_to: the reader's pk.
+READ_BY = "_haard_read_by"
+
+
 def may_manage(actor: User, case: Case) -> bool:
-    return (
-        has_capability(actor, "manage_cases") and Case.objects.visible_to(actor).filter(pk=case.pk).exists()
-    )
+    if not has_capability(actor, "manage_cases"):
+        return False
+    if getattr(case, READ_BY, None) == actor.pk:  # just read through visible_to for this actor
+        return True
+    return Case.objects.visible_to(actor).filter(pk=case.pk).exists()
 
 
 def _require_manage(actor: User, case: Case) -> None:
