@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from haard.registry.linking import BLOCK_LIMIT, candidate_ids, resolve_person
+from haard.registry.linking import BLOCK_LIMIT, candidate_ids, find_candidates, resolve_person
 from haard.registry.matching import PersonRecord
 from haard.registry.models import HouseholdMember, MatchStatus, Person, PossibleMatch
 from haard.registry.services import register_person
@@ -91,6 +91,33 @@ def test_the_same_address_turns_a_birth_date_typo_into_a_match() -> None:
     )
     assert outcome.person == existing
     assert not outcome.created
+
+
+def test_addresses_are_weighed_for_the_candidates_they_could_lift_only() -> None:
+    """A housemate with another name and birth date is no match whatever the address: their
+    addresses are not read. A namesake with a near birth date at the address is weighed with it."""
+    address = AddressFactory()
+    namesake = anna(birth_date=date(1985, 3, 21))
+    stranger = register_person(first_names="Piet", surname="Jansen", birth_date=date(1950, 6, 1), gender="m")
+    living_at(namesake, address)
+    living_at(stranger, address)
+    record = PersonRecord(
+        first_names="Anna",
+        surname_prefix="van den",
+        surname="Berg",
+        birth_date=BORN,
+        gender="f",
+        address_ids=frozenset({address.pk}),
+        postcodes=frozenset({address.postcode}),
+    )
+    found = {c.person.pk: c for c in find_candidates(record, address=address)}
+    assert set(found) == {namesake.pk, stranger.pk}
+    weighed = {r.field for r in found[namesake.pk].comparison.reasons}
+    assert "address" in weighed
+    assert found[namesake.pk].record.address_ids == {address.pk}
+    assert "address" not in {r.field for r in found[stranger.pk].comparison.reasons}
+    assert found[stranger.pk].comparison.band == "no_match"
+    assert found[stranger.pk].record.address_ids == frozenset()
 
 
 def test_swapped_names_and_day_month_are_found_at_the_same_address() -> None:
