@@ -106,6 +106,7 @@ def _accounts_and_ids(per_kind: int) -> dict[str, Any]:
     from haard.accounts.services import TOTP_DEVICE_NAME, issue_api_token, requires_two_factor
     from haard.cases.models import Case
     from haard.core.models import Municipality
+    from haard.demo import names
     from haard.demo.demo_users import DEMO_PASSWORD
     from haard.intake.models import PoliceIncident, Report, ReportSource, ViolenceType
     from haard.registry.models import Address
@@ -201,6 +202,9 @@ def _accounts_and_ids(per_kind: int) -> dict[str, Any]:
                 {"pk": v.pk, "code": v.code} for v in ViolenceType.objects.filter(active=True).order_by("pk")
             ],
             "sources": [ReportSource.PHONE_LINE, ReportSource.PROFESSIONAL, ReportSource.CITIZEN],
+            # New people in reports take the demo's names, as spread as the register's.
+            "first_names": [*names.FEMALE_FIRST_NAMES, *names.MALE_FIRST_NAMES],
+            "surnames": [*names.PLAIN_SURNAMES, *(f"{pre} {core}" for pre, core in names.PREFIXED_SURNAMES)],
         }
     )
     for name in ("cases", "open_assessments", "address_ids"):

@@ -60,8 +60,10 @@ _SETTLE = float(os.environ.get("HAARD_LOAD_SETTLE", "30") or 0)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _NUMBERS = {kind: itertools.count() for kind in FIXTURE["accounts"]}
 _API_NUMBERS = itertools.count()
-FIRST_NAMES = ["Anna", "Bram", "Chantal", "Daan", "Emma", "Fatima", "Gerrit", "Hanna", "Ibrahim", "Noor"]
-SURNAMES = ["Bakker", "Visser", "Smit", "Meijer", "Mulder", "Yilmaz", "El Amrani", "Kaya", "Pinas", "Nguyen"]
+# The demo's name lists (load.py puts them in the fixture), so that the new people of a run
+# spread over the register as real ones do instead of piling up on a handful of names.
+FIRST_NAMES: list[str] = FIXTURE["first_names"]
+SURNAMES: list[str] = FIXTURE["surnames"]
 
 
 def totp(key: bytes, *, step: int = 30, digits: int = 6) -> int:
