@@ -21,7 +21,7 @@ the address). The registry declares its households; other apps add theirs with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -96,24 +96,33 @@ class Candidate:
     comparison: Comparison
 
 
+def _over_address_links(
+    part: Callable[[Any, AddressLink], QuerySet[Any]], *, duplicates: bool
+) -> QuerySet[Any]:
+    """One query over every kind of address link: the union of `part(model, link)` for each
+    (with `duplicates`, UNION ALL)."""
+    parts = [part(apps.get_model(link.model_label), link) for link in _address_links]
+    return parts[0].union(*parts[1:], all=duplicates)
+
+
 def _people_at(address: Address) -> tuple[set[int], set[int]]:
     """Active people at the address, and at its postcode: one query over every kind of link,
     capped, with those at the address itself first, so a crowded postcode cannot push them
     out."""
+
+    def at_postcode_of(model: Any, link: AddressLink) -> QuerySet[Any]:
+        here = Case(When(**{f"{link.address_path}_id": address.pk}, then=Value(0)), default=Value(1))
+        return (
+            model._base_manager.filter(**{f"{link.address_path}__postcode": address.postcode})
+            .annotate(here=here)
+            .order_by()
+            .values_list(f"{link.person_field}_id", "here")
+        )
+
     at_address: set[int] = set()
     at_postcode: set[int] = set()
-    parts = []
-    for link in _address_links:
-        model = apps.get_model(link.model_label)
-        person_id, address_id = f"{link.person_field}_id", f"{link.address_path}_id"
-        parts.append(
-            model._base_manager.filter(**{f"{link.address_path}__postcode": address.postcode})
-            .annotate(here=Case(When(**{address_id: address.pk}, then=Value(0)), default=Value(1)))
-            .order_by()
-            .values_list(person_id, "here")
-        )
-    rows = parts[0].union(*parts[1:], all=True).order_by("here")[: 2 * BLOCK_LIMIT * len(parts)]
-    for pk, elsewhere in rows:
+    rows = _over_address_links(at_postcode_of, duplicates=True).order_by("here")
+    for pk, elsewhere in rows[: 2 * BLOCK_LIMIT * len(_address_links)]:
         (at_postcode if elsewhere else at_address).add(pk)
     return at_address, at_postcode
 
@@ -125,10 +134,9 @@ def addresses_of(person_ids: Iterable[int]) -> dict[int, tuple[set[int], set[str
     known: dict[int, tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
     if not ids:
         return known
-    parts = []
-    for link in _address_links:
-        model = apps.get_model(link.model_label)
-        parts.append(
+
+    def addresses_in(model: Any, link: AddressLink) -> QuerySet[Any]:
+        return (
             model._base_manager.filter(
                 **{f"{link.person_field}_id__in": ids, f"{link.address_path}__isnull": False}
             )
@@ -137,7 +145,8 @@ def addresses_of(person_ids: Iterable[int]) -> dict[int, tuple[set[int], set[str
                 f"{link.person_field}_id", f"{link.address_path}_id", f"{link.address_path}__postcode"
             )
         )
-    for person_id, address_id, postcode in parts[0].union(*parts[1:]):
+
+    for person_id, address_id, postcode in _over_address_links(addresses_in, duplicates=False):
         known[person_id][0].add(address_id)
         known[person_id][1].add(postcode)
     return known
@@ -201,13 +210,16 @@ def find_candidates(record: PersonRecord, *, address: Address | None = None) -> 
         .only("pk", "first_names", "surname_prefix", "surname", "birth_date", "gender", "bsn_hash")
     )
     unplaced = [(person, compare(record, record_of(person))) for person in people]
-    has_address = bool(record.address_ids or record.postcodes)
-    lifted = {
-        person.pk
-        for person, comparison in unplaced
-        # Two BSNs decide alone; otherwise see whether an address could matter.
-        if has_address and not (record.bsn_hash and person.bsn_hash) and _address_could_lift(comparison)
-    }
+    lifted = (
+        {
+            person.pk
+            for person, comparison in unplaced
+            # Two BSNs decide alone; otherwise see whether an address could matter.
+            if not (record.bsn_hash and person.bsn_hash) and _address_could_lift(comparison)
+        }
+        if record.address_ids or record.postcodes
+        else set()
+    )
     known = addresses_of(lifted)
     candidates = []
     for person, comparison in unplaced:
