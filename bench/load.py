@@ -331,11 +331,12 @@ def _check_proxy_rule(base_url: str) -> None:
         raise SystemExit("Expected the sign-in page with HSTS through the proxy header.")
 
 
-def print_ramp_up(path: Path, *, users: int, measure: int) -> None:
-    """The ramp-up, apart from the measured period: how long the sign-ins took."""
+def print_ramp_up(path: Path, *, users: int, measure: int) -> bool:
+    """The ramp-up, apart from the measured period: how long the sign-ins took. False when
+    not every user signed in (the locustfile then never began the measured period)."""
     if not path.exists():
         print(f"Not all {users} users signed in within {RAMP_UP_LIMIT_S} s: nothing was measured.")
-        return
+        return False
     ramp_up = json.loads(path.read_text())
     seconds = ramp_up["seconds"]
     print(f"\nramp-up (not measured): every one of {users} users signed in, and settled, after {seconds} s")
@@ -345,6 +346,7 @@ def print_ramp_up(path: Path, *, users: int, measure: int) -> None:
             f"p50 {entry['p50']} ms, p95 {entry['p95']} ms, max {entry['max']:.0f} ms"
         )
     print(f"measured period: {measure} s from then on")
+    return True
 
 
 def report(prefix: Path) -> tuple[list[dict[str, str]], bool]:
@@ -506,12 +508,11 @@ def main() -> int:
             print("\n".join(said[-40:]))
         server_log = (var_dir / "granian.log").read_text(errors="replace")
         server_errors = server_log.count("level=ERROR")
-        if after_sign_in:
-            all_signed_in = ramp_up_file.exists()
-            print_ramp_up(ramp_up_file, users=args.users, measure=measure)
+        all_signed_in = (
+            print_ramp_up(ramp_up_file, users=args.users, measure=measure) if after_sign_in else True
+        )
         rows, all_met = report(prefix)
-        if after_sign_in:
-            all_met &= all_signed_in
+        all_met &= all_signed_in
         total = next((r for r in rows if r["Name"] == "Aggregated"), None)
         loads = sampler.samples or [0.0]
         print()

@@ -17,11 +17,12 @@ takes minutes to take), so 50 such users stand for many more real ones:
 - policy officer (no second factor): the area scan of a municipality.
 
 The measured period starts once every user has signed in and the sign-ins' backlog has
-cleared (HAARD_LOAD_SETTLE seconds later, default 30; HAARD_LOAD_MEASURE, the seconds to
-measure, is set by load.py): the statistics of the ramp-up are written to HAARD_LOAD_RAMP_UP (a
-JSON file) and reset, and Locust stops when the period is over. Signing in costs a deliberate
-Argon2 hash, and fifty of them at once say nothing about the pages of the day's work. Without
-HAARD_LOAD_MEASURE the ramp-up is counted (Locust's own --run-time ends the run).
+cleared (HAARD_LOAD_SETTLE seconds later; it and HAARD_LOAD_MEASURE, the seconds to measure,
+are set by load.py from --settle and --run-time): the statistics of the ramp-up are written
+to HAARD_LOAD_RAMP_UP (a JSON file) and reset, and Locust stops when the period is over.
+Signing in costs a deliberate Argon2 hash, and fifty of them at once say nothing about the
+pages of the day's work. Without HAARD_LOAD_MEASURE the ramp-up is counted (Locust's own
+--run-time ends the run).
 
 Every request carries X-Forwarded-Proto: https, as from the TLS-terminating proxy (see
 appserver.py), and forms carry the Origin a browser sends. A request counts as failed when the
@@ -56,7 +57,7 @@ FIXTURE: dict[str, Any] = json.loads(Path(_fixture_path).read_text())
 _WAIT = [float(x) for x in os.environ.get("HAARD_LOAD_WAIT", "3,7").split(",")]
 _MEASURE = float(os.environ.get("HAARD_LOAD_MEASURE", "0") or 0)
 _RAMP_UP_FILE = os.environ.get("HAARD_LOAD_RAMP_UP", "")
-_SETTLE = float(os.environ.get("HAARD_LOAD_SETTLE", "30") or 0)
+_SETTLE = float(os.environ.get("HAARD_LOAD_SETTLE", "0") or 0)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _NUMBERS = {kind: itertools.count() for kind in FIXTURE["accounts"]}
 _API_NUMBERS = itertools.count()
