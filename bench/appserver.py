@@ -231,6 +231,44 @@ class Granian:
             self.process.wait()
 
 
+class Worker:
+    """`manage.py db_worker` (django-tasks-db), production settings, one process polling the
+    queue every 0.2 s."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log = env, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> int:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - manage.py of this project
+                [sys.executable, "-W", "ignore", str(ROOT / "manage.py"), "db_worker"]
+                + ["--interval", "0.2", "--no-startup-delay", "--no-reload"],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self.process.pid
+
+    def pids(self) -> list[int]:
+        return [self.process.pid] if self.process is not None and self.process.poll() is None else []
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 def https_session() -> Any:
     """A `requests` session that talks to the server as the TLS-terminating proxy would: the
     proxy's header on every request, and secure cookies sent back over the loopback

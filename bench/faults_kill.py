@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -243,40 +241,6 @@ def task_statuses(url: str) -> dict[str, int]:
 # -- scenario 1: the worker ------------------------------------------------------------------
 
 
-class Worker:
-    """`manage.py db_worker` (django-tasks-db), production settings, one process."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> int:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - manage.py of this project
-                [sys.executable, "-W", "ignore", str(appserver.ROOT / "manage.py"), "db_worker"]
-                + ["--interval", "0.2", "--no-startup-delay", "--no-reload"],
-                env=self.env,
-                cwd=appserver.ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return self.process.pid
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 def wait_for(check: Any, *, timeout: float, every: float = 0.05) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -292,7 +256,7 @@ def reference_import(url: str, var_dir: Path, export: Path, rows: int) -> dict[s
     run_helper("setup", url, var_dir, export=export, rows=rows)
     before = snapshot(url)
     batch = run_helper("upload", url, var_dir, export=export, mode="valid_rows")["batch"]
-    worker = Worker(appserver.production_env(url, var_dir), var_dir / "worker-ref.log")
+    worker = appserver.Worker(appserver.production_env(url, var_dir), var_dir / "worker-ref.log")
     worker.start()
     try:
         done = wait_for(
@@ -326,7 +290,7 @@ def kill_worker_during_import(
     sequence_start = incident_sequence(url)
     batch = run_helper("upload", url, var_dir, export=export, mode=mode)["batch"]
     target = max(1, int(ref["added"]["incidents"] * kill_at))
-    worker = Worker(env, var_dir / f"worker-{mode}.log")
+    worker = appserver.Worker(env, var_dir / f"worker-{mode}.log")
     worker.start()
     started = time.perf_counter()
 

@@ -381,6 +381,50 @@ def report(prefix: Path) -> tuple[list[dict[str, str]], bool]:
     return rows, all_met
 
 
+def _wait_for_take_in(database_url: str, *, timeout: float = 60) -> int:
+    """Wait until the worker has taken in every report sent; the number still waiting."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(database_url) as conn:
+        while True:
+            row = conn.execute("SELECT count(DISTINCT report_id) FROM intake_givenperson").fetchone()
+            conn.commit()
+            waiting = int(row[0]) if row else 0
+            if not waiting or time.monotonic() > deadline:
+                return waiting
+            time.sleep(0.5)
+
+
+def print_take_in(database_url: str, *, since: float, still_waiting: int) -> None:
+    """How long reports waited for the worker to link their people: from queued to done."""
+    import psycopg
+
+    query = """
+        SELECT 1000 * EXTRACT(EPOCH FROM finished_at - enqueued_at), status
+        FROM django_tasks_database_dbtaskresult
+        WHERE task_path = 'haard.intake.tasks.take_in_report' AND enqueued_at >= to_timestamp(%s)
+    """
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(query, (since,)).fetchall()
+    delays = sorted(float(ms) for ms, status in rows if ms is not None)
+    failed = sum(1 for _ms, status in rows if status == "FAILED")
+    if not rows:
+        print("taken in by the worker: no reports")
+        return
+    print(
+        f"taken in by the worker: {len(rows):,} reports, {failed} failed, {still_waiting} still waiting "
+        f"at the end; from queued to linked p50 {_percentile(delays, 50):.0f} ms, "
+        f"p95 {_percentile(delays, 95):.0f} ms, max {max(delays, default=0):.0f} ms"
+    )
+
+
+def _percentile(values: list[float], percent: float) -> float:
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, round(percent / 100 * (len(values) - 1)))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/haard_bench_load")
@@ -430,6 +474,10 @@ def main() -> int:
             env=env, port=port, workers=args.workers, threads=args.threads, log_path=var_dir / "granian.log"
         )
         print(f"granian {' '.join(server.command()[1:])} (HAARD_ENV=production) up in {server.start():.1f} s")
+        # Reports are taken in (their new people linked) by the background worker, as in
+        # production: it runs on the same two cores and its CPU is counted below.
+        worker = appserver.Worker(env, var_dir / "worker.log")
+        worker.start()
         prefix = Path(args.csv) if args.csv else var_dir / "locust"
         prefix.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -481,6 +529,8 @@ def main() -> int:
             print(f"locust {' '.join(command[4:])} ({shown})")
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             server_cpu_before = _cpu_seconds(server.pids())
+            worker_cpu_before = _cpu_seconds(worker.pids())
+            measured_from = time.time()
             started = time.perf_counter()
             with LoadSampler() as sampler:
                 locust = subprocess.run(  # noqa: S603 - locust of this virtual environment
@@ -494,8 +544,11 @@ def main() -> int:
             wall = time.perf_counter() - started
             children_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # Locust, before granian ends
             server_cpu = _cpu_seconds(server.pids()) - server_cpu_before
+            waiting = _wait_for_take_in(args.database_url)
+            worker_cpu = _cpu_seconds(worker.pids()) - worker_cpu_before
         finally:
             server.stop()
+            worker.stop()
         locust_cpu = (children_after.ru_utime + children_after.ru_stime) - (
             children_before.ru_utime + children_before.ru_stime
         )
@@ -508,6 +561,8 @@ def main() -> int:
             print("\n".join(said[-40:]))
         server_log = (var_dir / "granian.log").read_text(errors="replace")
         server_errors = server_log.count("level=ERROR")
+        worker_log = (var_dir / "worker.log").read_text(errors="replace")
+        server_errors += worker_log.count("Traceback")
         all_signed_in = (
             print_ramp_up(ramp_up_file, users=args.users, measure=measure) if after_sign_in else True
         )
@@ -521,9 +576,10 @@ def main() -> int:
             f"max {max(loads):.2f}, end {loads[-1]:.2f}; after: {appserver.load_average()}"
         )
         print(
-            f"CPU seconds: granian {server_cpu:.0f}, Locust {locust_cpu:.0f} "
+            f"CPU seconds: granian {server_cpu:.0f}, worker {worker_cpu:.0f}, Locust {locust_cpu:.0f} "
             f"(2 cores = {2 * wall:.0f} available)"
         )
+        print_take_in(args.database_url, since=measured_from, still_waiting=waiting)
         if total is not None and int(total["Request Count"]):
             count = int(total["Request Count"])
             print(

@@ -242,7 +242,17 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Outside production static files are served straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (taking reports in, police imports, reminders, figures). In production the
+# database backend queues it for `manage.py db_worker`; the demo and the tests run it at once,
+# inside the request, so that they need no worker.
+HAARD_TASKS = env_choice("HAARD_TASKS", "database" if PRODUCTION else "immediate", ("database", "immediate"))
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if HAARD_TASKS == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 # Security headers. Everything is served from our own origin; nothing inline.
 CONTENT_SECURITY_POLICY = {

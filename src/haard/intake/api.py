@@ -37,6 +37,10 @@ class ReportOut(Schema):
     repeat_class: str
     status: str
     involved: list[InvolvedOut]
+    people_being_linked: int = Field(
+        description="New people in the report still being linked to the register; `involved`, "
+        "`repeat_class` and `status` are final when this is 0 (read the report again a moment later)"
+    )
 
 
 def _out(report: Report) -> dict[str, object]:
@@ -53,6 +57,7 @@ def _out(report: Report) -> dict[str, object]:
         "repeat_class": report.repeat_class,
         "status": report.status,
         "involved": [{"person_id": i.person_id, "role": i.role} for i in report.involved.all()],
+        "people_being_linked": len(report.given_people.all()),
     }
 
 

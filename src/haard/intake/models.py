@@ -13,8 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from haard.accounts.access import AccessQuerySet
 from haard.accounts.models import Organisation, Team
+from haard.core import crypto
 from haard.core.models import Municipality, TimeStampedModel
-from haard.registry.models import Address, Person
+from haard.registry.models import Address, Gender, Person
 
 
 class ViolenceType(models.Model):
@@ -172,6 +173,43 @@ class ReportPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.report_id}"
+
+
+class GivenPerson(models.Model):
+    """A person as a report names them, waiting to be linked to the register.
+
+    Reports taken through the form or the API are answered at once; linking each new person
+    (and with it the repeat class and the pick-up into an assessment) follows as background
+    work (`tasks.take_in_report`), which turns every row here into a `ReportPerson` and deletes
+    it. The fields were checked when the report was taken, so linking cannot refuse them.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="given_people")
+    position = models.PositiveSmallIntegerField()
+    role = models.CharField(_("role"), max_length=20, choices=InvolvementRole.choices)
+    first_names = models.CharField(_("first names"), max_length=200, blank=True)
+    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    surname = models.CharField(_("surname"), max_length=200)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.OTHER)
+    bsn_encrypted = models.TextField(_("BSN (encrypted)"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("person in a report, being linked")
+        verbose_name_plural = _("people in reports, being linked")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="given_person_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"given {self.position} in {self.report_id}"
+
+    full_name = Person.full_name
+
+    @property
+    def bsn(self) -> str:
+        return crypto.decrypt(self.bsn_encrypted) if self.bsn_encrypted else ""
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

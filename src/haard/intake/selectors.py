@@ -53,7 +53,9 @@ def report_list(*, actor: User, filters: ReportFilters) -> QuerySet[Report]:
         reports = reports.filter(reference__iexact=filters.reference.strip())
     return (
         reports.select_related("municipality", "incident_address")
-        .prefetch_related(Prefetch("involved", queryset=ReportPerson.objects.select_related("person")))
+        .prefetch_related(
+            Prefetch("involved", queryset=ReportPerson.objects.select_related("person")), "given_people"
+        )
         .order_by("-received_at", "-id")
     )
 
@@ -89,6 +91,7 @@ def show_report(*, request: Any, pk: int) -> Report:
             Prefetch("involved", queryset=ReportPerson.objects.select_related("person")),
             "violence_types",
             "attachments",
+            "given_people",
         )
         .filter(pk=pk)
         .first()

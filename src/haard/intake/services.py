@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from haard.accounts.access import has_capability
 from haard.accounts.models import Membership, Organisation, User
+from haard.core import crypto
 from haard.core.models import Municipality
-from haard.intake import repeats
+from haard.intake import repeats, tasks
 from haard.intake.models import (
     Attachment,
+    GivenPerson,
     InvolvementRole,
     PoliceIncident,
     Report,
@@ -30,9 +32,10 @@ from haard.intake.models import (
     Severity,
     ViolenceType,
 )
+from haard.intake.signals import report_recorded
 from haard.registry.linking import resolve_person
 from haard.registry.models import Address, Person
-from haard.registry.services import find_or_create_address, parse_house_number
+from haard.registry.services import check_person_fields, find_or_create_address, parse_house_number
 from haard.registry.validation import normalise_postcode
 
 # The capabilities that allow registering a report, and the sources each may use.
@@ -77,10 +80,14 @@ def register_report(
     reporter_contact: str = "",
     reporter_anonymous: bool = False,
     police_incident: PoliceIncident | None = None,
+    people_to_link: int = 0,
 ) -> Report:
     """Record a report or advice request with the people involved, classified as first,
     repeat or during-involvement. Refuses (PermissionDenied) a source the actor's role may not
-    register, and (ValidationError, per field) anything inconsistent; writes nothing then."""
+    register, and (ValidationError, per field) anything inconsistent; writes nothing then.
+
+    `people_to_link` counts the people the caller adds as `GivenPerson` rows for `take_in`;
+    the report is then announced (`signals.report_recorded`) by `take_in`, not here."""
     if source not in allowed_sources(actor):
         raise PermissionDenied(_("Your role may not register reports from this source."))
     received_at = received_at or timezone.now()
@@ -93,7 +100,7 @@ def register_report(
         errors["initial_severity"] = _("Unknown severity.")
     if incident_address is not None and incident_address.municipality_id != municipality.pk:
         errors["incident_address"] = _("This address lies in another municipality.")
-    if kind == ReportKind.REPORT and not involved:
+    if kind == ReportKind.REPORT and not involved and not people_to_link:
         errors["involved"] = _("A report names at least one person involved.")
     if any(item.role not in InvolvementRole.values for item in involved):
         errors["involved"] = _("Unknown role of a person involved.")
@@ -128,6 +135,8 @@ def register_report(
     ReportPerson.objects.bulk_create(
         [ReportPerson(report=report, person=item.person, role=item.role) for item in _unique(involved)]
     )
+    if not people_to_link:
+        report_recorded.send(sender=Report, report=report)
     return report
 
 
@@ -185,9 +194,15 @@ def take_report(
     people: Sequence[tuple[Person | NewPerson, str]],
     **report_fields: Any,
 ) -> Report:
-    """Take a report as the intake form gives it, all in one transaction: find or create the
-    incident address, link each new person to the register (or register them), and record
-    the report. Any error leaves nothing behind."""
+    """Take a report as the intake form or the API gives it, and answer at once.
+
+    One transaction: find or create the incident address, check every new person's fields
+    (ValidationError naming the field), record the report with the people chosen from the
+    register, keep the new people as `GivenPerson` rows and queue `tasks.take_in_report` in the
+    same transaction. That task links them to the register (or registers them), classifies the
+    report and lets it be picked up; with the database backend a worker does it a moment
+    later, with the immediate backend (development, tests) before this returns. Any error
+    leaves nothing behind."""
     incident_address = None
     if address is not None:
         incident_address = find_or_create_address(
@@ -200,32 +215,94 @@ def take_report(
             municipality=municipality,
         )
     involved = []
-    for given, role in people:
-        person = given if isinstance(given, Person) else _link(given, address=incident_address)
-        involved.append(Involved(person=person, role=role))
-    return register_report(
+    given: list[GivenPerson] = []
+    for position, (person, role) in enumerate(people):
+        if isinstance(person, Person):
+            involved.append(Involved(person=person, role=role))
+            continue
+        bsn = check_person_fields(
+            surname=person.surname, birth_date=person.birth_date, gender=person.gender, bsn=person.bsn
+        )
+        given.append(
+            GivenPerson(
+                position=position,
+                role=role,
+                first_names=" ".join(person.first_names.split()),
+                surname_prefix=" ".join(person.surname_prefix.split()),
+                surname=" ".join(person.surname.split()),
+                birth_date=person.birth_date,
+                gender=person.gender,
+                bsn_encrypted=crypto.encrypt(bsn) if bsn else "",
+            )
+        )
+    if any(item.role not in InvolvementRole.values for item in given):
+        raise ValidationError({"involved": _("Unknown role of a person involved.")})
+    report = register_report(
         actor=actor,
         membership=membership,
         municipality=municipality,
         incident_address=incident_address,
         involved=involved,
+        people_to_link=len(given),
         **report_fields,
     )
+    if given:
+        for item in given:
+            item.report = report
+        GivenPerson.objects.bulk_create(given)
+        tasks.take_in_report.enqueue(report.pk)
+    return report
 
 
-def _link(given: NewPerson, *, address: Address | None) -> Person:
-    """The registered person a new entry describes: linked when the register holds a clear
-    match, otherwise registered (with a possible match queued for review)."""
-    return resolve_person(
-        first_names=given.first_names,
-        surname=given.surname,
-        surname_prefix=given.surname_prefix,
-        birth_date=given.birth_date,
-        gender=given.gender,
-        bsn=given.bsn,
-        address=address,
-        source="intake",
-    ).person
+@transaction.atomic
+def take_in(report_id: int) -> Report | None:
+    """Link each person a report names but the register does not yet hold (`GivenPerson`):
+    to a clear match, or registered anew with its possible matches queued for review (see
+    `registry.linking.resolve_person`). Then classify the report again with everyone in it and
+    announce it (`signals.report_recorded`: the pick-up into an assessment, the family's
+    cases). Nothing to do for a report already taken in."""
+    report = (
+        Report.objects.select_for_update().select_related("incident_address").filter(pk=report_id).first()
+    )
+    if report is None:
+        return None
+    given = list(report.given_people.all())
+    if not given:
+        return report
+    present = set(report.involved.values_list("person_id", "role"))
+    for item in given:
+        person = resolve_person(
+            first_names=item.first_names,
+            surname=item.surname,
+            surname_prefix=item.surname_prefix,
+            birth_date=item.birth_date,
+            gender=item.gender,
+            bsn=item.bsn,
+            address=report.incident_address,
+            source="intake",
+        ).person
+        if (person.pk, item.role) not in present:
+            present.add((person.pk, item.role))
+            ReportPerson.objects.create(report=report, person=person, role=item.role)
+    report.given_people.all().delete()
+    report.repeat_class = repeats.classify(
+        person_ids=[person_id for person_id, _role in present],
+        received_at=report.received_at,
+        exclude_report=report.pk,
+    )
+    report.save(update_fields=["repeat_class", "updated_at"])
+    report_recorded.send(sender=Report, report=report)
+    return report
+
+
+def resume_take_in() -> list[int]:
+    """Queue `tasks.take_in_report` again for every report with people still waiting to be
+    linked: after a worker stopped in the middle. Taking in twice does no harm (the second
+    finds nothing to do), so a report still in the queue may be queued again."""
+    waiting = sorted(set(GivenPerson.objects.values_list("report_id", flat=True)))
+    for report_id in waiting:
+        tasks.take_in_report.enqueue(report_id)
+    return waiting
 
 
 # Attachments: what a report may carry. The type is judged by the file's first bytes, never by

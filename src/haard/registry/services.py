@@ -116,6 +116,27 @@ def find_person_by_bsn(bsn: str) -> Person | None:
     ).first()
 
 
+def check_person_fields(*, surname: str, birth_date: date | None, gender: str, bsn: str) -> str:
+    """Check the fields a new person needs, without reading the register: the normalised BSN
+    ("" when none is given), or ValidationError naming every field that is wrong."""
+    errors: dict[str, object] = {}
+    if not surname.strip():
+        errors["surname"] = _("A surname is needed.")
+    if birth_date is not None and birth_date > date.today():
+        errors["birth_date"] = _("A date of birth cannot lie in the future.")
+    if gender not in Gender.values:
+        errors["gender"] = _("Unknown gender.")
+    clean_bsn = ""
+    if bsn.strip():
+        try:
+            clean_bsn = normalise_bsn(bsn)
+        except ValidationError as exc:
+            errors["bsn"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return clean_bsn
+
+
 @transaction.atomic
 def register_person(
     *,
@@ -130,22 +151,14 @@ def register_person(
 ) -> Person:
     """Create a person after checking every field; refuses a BSN that is already registered
     (link to that person instead)."""
-    errors: dict[str, object] = {}
-    if not surname.strip():
-        errors["surname"] = _("A surname is needed.")
-    if birth_date is not None and birth_date > date.today():
-        errors["birth_date"] = _("A date of birth cannot lie in the future.")
-    if gender not in Gender.values:
-        errors["gender"] = _("Unknown gender.")
-    clean_bsn = ""
-    if bsn:
-        try:
-            clean_bsn = normalise_bsn(bsn)
-        except ValidationError as exc:
-            errors["bsn"] = exc.messages[0]
-        else:
-            if find_person_by_bsn(clean_bsn) is not None:
-                errors["bsn"] = _("A person with this BSN is already registered.")
+    try:
+        clean_bsn = check_person_fields(surname=surname, birth_date=birth_date, gender=gender, bsn=bsn)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    else:
+        errors = {}
+        if clean_bsn and find_person_by_bsn(clean_bsn) is not None:
+            errors["bsn"] = [str(_("A person with this BSN is already registered."))]
     if errors:
         raise ValidationError(errors)
     person = Person(
