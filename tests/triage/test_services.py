@@ -90,7 +90,7 @@ def test_another_family_gets_its_own_assessment_and_a_routed_one_is_not_joined()
     assert later != assessment
 
 
-def test_the_post_save_signal_takes_a_new_report_into_the_assessment_on_commit(
+def test_the_report_signal_takes_a_new_report_into_the_assessment_on_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     household, people = family()

@@ -262,7 +262,10 @@ def take_in(report_id: int) -> Report | None:
     announce it (`signals.report_recorded`: the pick-up into an assessment, the family's
     cases). Nothing to do for a report already taken in."""
     report = (
-        Report.objects.select_for_update().select_related("incident_address").filter(pk=report_id).first()
+        Report.objects.select_for_update(of=("self",))
+        .select_related("incident_address")
+        .filter(pk=report_id)
+        .first()
     )
     if report is None:
         return None
