@@ -475,8 +475,10 @@ def main() -> int:
         )
         print(f"granian {' '.join(server.command()[1:])} (HAARD_ENV=production) up in {server.start():.1f} s")
         # Reports are taken in (their new people linked) by the background worker, as in
-        # production: it runs on the same two cores and its CPU is counted below.
-        worker = appserver.Worker(env, var_dir / "worker.log")
+        # production: it runs on the same two cores, niced, and its CPU is counted below.
+        # `resume_intake` first, as in production: a run stopped earlier may have left reports.
+        appserver.manage("resume_intake", env=env)
+        worker = appserver.Worker(env, var_dir / "worker.log", nice=10)
         worker.start()
         prefix = Path(args.csv) if args.csv else var_dir / "locust"
         prefix.parent.mkdir(parents=True, exist_ok=True)

@@ -64,9 +64,14 @@ def has_capability(actor: Any, capability: str) -> bool:
 
 
 def relation_q(model_label: str, actor: User) -> Q:
+    """The rows the actor relates to, as one condition; ALL as soon as one provider grants
+    every row (the others, which may build large sub-selects, are then not asked)."""
     combined = NONE
     for provider in _relations[model_label]:
-        combined |= provider(actor)
+        granted = provider(actor)
+        if granted is ALL:
+            return ALL
+        combined |= granted
     return combined
 
 
@@ -88,7 +93,10 @@ class AccessQuerySet(models.QuerySet[_M]):
         if not has_capability(actor, capability):
             return self.none()
         label = self.model._meta.label
-        return self.filter(relation_q(label, actor) | emergency_q(label, actor))
+        related = relation_q(label, actor)
+        if related is ALL:
+            return self.filter(ALL)
+        return self.filter(related | emergency_q(label, actor))
 
     def relation_only(self, actor: Any) -> AccessQuerySet[_M]:
         """Rows the actor relates to, without emergency grants (used to offer break-glass)."""

@@ -134,10 +134,11 @@ def create_report(request: HttpRequest, body: ReportIn) -> Status[dict[str, obje
     if unknown:
         raise HttpError(422, f"violence_types: unknown codes {', '.join(unknown)}.")
     people: list[tuple[Person | services.NewPerson, str]] = []
-    visible = Person.objects.visible_to(actor)
+    chosen_ids = [given.person_id for given in body.people if given.person_id is not None]
+    chosen = Person.objects.visible_to(actor).in_bulk(chosen_ids) if chosen_ids else {}
     for index, given in enumerate(body.people):
         if given.person_id is not None:
-            person = visible.filter(pk=given.person_id).first()
+            person = chosen.get(given.person_id)
             if person is None:
                 raise HttpError(422, f"people[{index}].person_id: this person cannot be found.")
             people.append((person, given.role))

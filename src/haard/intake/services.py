@@ -131,7 +131,7 @@ def register_report(
     )
     report.reference = f"{'M' if kind == ReportKind.REPORT else 'A'}{received_at:%Y}-{report.pk:06d}"
     report.save(update_fields=["reference"])
-    report.violence_types.set(violence_types)
+    report.violence_types.add(*violence_types)
     ReportPerson.objects.bulk_create(
         [ReportPerson(report=report, person=item.person, role=item.role) for item in _unique(involved)]
     )
