@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from haard.accounts import access
 from haard.accounts.models import EmergencyAccess, Membership
 from haard.accounts.services import AccessRefusedError, grant_emergency_access, review_emergency_access
 from haard.audit.models import AccessLogEntry
@@ -71,6 +72,28 @@ def test_intake_worker_searches_the_region(own_case: Case) -> None:
     intake = make_user("intake_worker")
     assert Person.objects.visible_to(intake).count() == 3
     assert not Case.objects.visible_to(intake).exists()  # reports, not cases
+
+
+def test_a_relation_that_grants_every_row_ends_the_search_for_others(
+    own_case: Case, other_case: Case, case_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Region-wide search grants every person: the other relations (sub-selects over cases,
+    reports and orders) are not built then; for anyone else they still are."""
+    asked: list[str] = []
+
+    def counted(actor: Any) -> Any:
+        asked.append(actor.username)
+        return access.NONE
+
+    monkeypatch.setitem(
+        access._relations, "registry.Person", [*access._relations["registry.Person"], counted]
+    )
+    intake = make_user("intake_worker")
+    assert access.relation_q("registry.Person", intake) is access.ALL
+    assert Person.objects.visible_to(intake).count() == Person.objects.count() == 5
+    assert asked == []
+    assert Person.objects.visible_to(case_manager).count() == 3  # own case only
+    assert asked == [case_manager.username]
 
 
 def test_emergency_access_needs_a_reason_is_logged_and_reviewed(other_case: Case, case_manager: Any) -> None:

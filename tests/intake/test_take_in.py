@@ -20,8 +20,8 @@ from haard.intake.models import GivenPerson, RepeatClass, Report, ReportPerson, 
 from haard.intake.tasks import take_in_report
 from haard.registry.models import Person
 from haard.triage.models import AssessedReport
-from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, make_user
 from tests.conftest import sign_in
+from tests.factories import MunicipalityFactory, OrganisationFactory, PersonFactory, make_user
 from tests.intake.factories import make_report, veilig_thuis_user
 
 pytestmark = pytest.mark.django_db
