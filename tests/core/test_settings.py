@@ -47,6 +47,7 @@ def test_demo_settings_need_nothing() -> None:
         ({"HAARD_SESSION_IDLE_MINUTES": "0"}, "HAARD_SESSION_IDLE_MINUTES must be at least 1"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must start with"),
         ({"HAARD_ENV": "production", "HAARD_DEBUG": "true"}, "HAARD_DEBUG cannot be on"),
+        ({"HAARD_TASKS": "celery"}, "HAARD_TASKS must be one of"),
     ],
 )
 def test_bad_configuration_is_refused_with_a_clear_message(env: dict[str, str], message: str) -> None:
@@ -55,24 +56,47 @@ def test_bad_configuration_is_refused_with_a_clear_message(env: dict[str, str], 
     assert message in result.stderr
 
 
-def test_production_turns_on_secure_cookies_and_hsts() -> None:
-    env = {
-        "HAARD_ENV": "production",
-        "HAARD_SECRET_KEY": "k" * 60,
-        "HAARD_ALLOWED_HOSTS": "haard.example",
-        "HAARD_FIELD_ENCRYPTION_KEY": "f" * 40,
-        "HAARD_BSN_HASH_KEY": "h" * 40,
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            PRINT_SECURITY,
-        ],
-        env={**BASE_ENV, **env},
-        capture_output=True,
-        text=True,
-        check=False,
+PRODUCTION = {
+    "HAARD_ENV": "production",
+    "HAARD_SECRET_KEY": "k" * 60,
+    "HAARD_ALLOWED_HOSTS": "haard.example",
+    "HAARD_FIELD_ENCRYPTION_KEY": "f" * 40,
+    "HAARD_BSN_HASH_KEY": "h" * 40,
+}
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**BASE_ENV, **env}, capture_output=True, text=True, check=False
     )
+
+
+def test_production_turns_on_secure_cookies_and_hsts() -> None:
+    result = _run(PRINT_SECURITY, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True"]
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        (PRODUCTION, "django_tasks_db.DatabaseBackend"),
+        ({}, "django_tasks.backends.immediate.ImmediateBackend"),
+        ({**PRODUCTION, "HAARD_TASKS": "immediate"}, "django_tasks.backends.immediate.ImmediateBackend"),
+        ({"HAARD_TASKS": "database"}, "django_tasks_db.DatabaseBackend"),
+    ],
+)
+def test_background_work_waits_for_the_worker_in_production_and_is_done_at_once_elsewhere(
+    env: dict[str, str], backend: str
+) -> None:
+    result = _run("import haard.settings as s; print(s.TASKS['default']['BACKEND'])", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
+
+
+def test_the_app_server_process_freezes_what_it_loaded_out_of_the_collectors_sight() -> None:
+    code = "import gc; n = gc.get_freeze_count(); import haard.wsgi; print(n, gc.get_freeze_count())"
+    result = _run(code, DJANGO_SETTINGS_MODULE="haard.settings")
+    assert result.returncode == 0, result.stderr
+    before, after = (int(n) for n in result.stdout.split())
+    assert before == 0 and after > 50_000  # Django, the apps and every view module
