@@ -396,6 +396,7 @@ KNOWN_RELATIONS = {
     "intake.Report": {
         "intake.Report_violence_types.report",
         "intake.ReportPerson.report",
+        "intake.GivenPerson.report",  # people still being linked: cascade with the report
         "intake.Attachment.report",
         "cases.CaseReport.report",
         "cases.Recurrence.report",
