@@ -8,6 +8,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -177,3 +178,23 @@ def test_resume_queues_again_the_reports_a_stopped_worker_left(queued: None) -> 
     take_in_report.call(report_id)
     assert ReportPerson.objects.filter(report_id=report_id).count() == 1
     assert not GivenPerson.objects.exists()
+
+
+def test_an_unknown_role_of_a_new_person_is_refused_with_the_report_and_nothing_is_stored(
+    queued: None,
+) -> None:
+    worker = veilig_thuis_user()
+    with pytest.raises(ValidationError) as refused:
+        services.take_report(
+            actor=worker,
+            membership=worker.memberships.first(),
+            municipality=MunicipalityFactory(),
+            address=None,
+            people=[(services.NewPerson(first_names="Eva", surname="Visser"), "bystander")],
+            kind="report",
+            source="phone_line",
+        )
+    assert "involved" in refused.value.message_dict
+    assert not Report.objects.exists()
+    assert not GivenPerson.objects.exists()
+    assert not DBTaskResult.objects.exists()

@@ -80,14 +80,15 @@ def register_report(
     reporter_contact: str = "",
     reporter_anonymous: bool = False,
     police_incident: PoliceIncident | None = None,
-    people_to_link: int = 0,
+    roles_to_link: Sequence[str] = (),
 ) -> Report:
     """Record a report or advice request with the people involved, classified as first,
     repeat or during-involvement. Refuses (PermissionDenied) a source the actor's role may not
     register, and (ValidationError, per field) anything inconsistent; writes nothing then.
 
-    `people_to_link` counts the people the caller adds as `GivenPerson` rows for `take_in`;
-    the report is then announced (`signals.report_recorded`) by `take_in`, not here."""
+    `roles_to_link` are the roles of the people the caller adds as `GivenPerson` rows for
+    `take_in`; the report is then announced (`signals.report_recorded`) by `take_in`, not
+    here."""
     if source not in allowed_sources(actor):
         raise PermissionDenied(_("Your role may not register reports from this source."))
     received_at = received_at or timezone.now()
@@ -100,9 +101,9 @@ def register_report(
         errors["initial_severity"] = _("Unknown severity.")
     if incident_address is not None and incident_address.municipality_id != municipality.pk:
         errors["incident_address"] = _("This address lies in another municipality.")
-    if kind == ReportKind.REPORT and not involved and not people_to_link:
+    if kind == ReportKind.REPORT and not involved and not roles_to_link:
         errors["involved"] = _("A report names at least one person involved.")
-    if any(item.role not in InvolvementRole.values for item in involved):
+    if any(role not in InvolvementRole.values for role in [*(i.role for i in involved), *roles_to_link]):
         errors["involved"] = _("Unknown role of a person involved.")
     if reporter_anonymous and not (reporter_name or reporter_contact or reporter_organisation):
         errors["reporter_anonymous"] = _("Anonymity is promised to a known reporter: name the reporter.")
@@ -135,7 +136,7 @@ def register_report(
     ReportPerson.objects.bulk_create(
         [ReportPerson(report=report, person=item.person, role=item.role) for item in _unique(involved)]
     )
-    if not people_to_link:
+    if not roles_to_link:
         report_recorded.send(sender=Report, report=report)
     return report
 
@@ -235,15 +236,13 @@ def take_report(
                 bsn_encrypted=crypto.encrypt(bsn) if bsn else "",
             )
         )
-    if any(item.role not in InvolvementRole.values for item in given):
-        raise ValidationError({"involved": _("Unknown role of a person involved.")})
     report = register_report(
         actor=actor,
         membership=membership,
         municipality=municipality,
         incident_address=incident_address,
         involved=involved,
-        people_to_link=len(given),
+        roles_to_link=[item.role for item in given],
         **report_fields,
     )
     if given:
