@@ -111,7 +111,7 @@ WSGI_APPLICATION = "haard.wsgi.application"
 
 # Widgets render through Jinja2: the same markup as Django's widget templates, several
 # times faster on pages with long forms.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+FORM_RENDERER = "haard.web.widgets.FormRenderer"
 
 TEMPLATES = [
     {

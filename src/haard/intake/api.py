@@ -84,7 +84,7 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilterIn]) -> list[d
 @router.get("/{report_id}", response=ReportOut, summary="One report you may see")
 def get_report(request: HttpRequest, report_id: int) -> dict[str, object]:
     require_scope(request, "reports:read")
-    return _out(selectors.show_report(request=request, pk=report_id))
+    return _out(selectors.show_report_record(request=request, pk=report_id))
 
 
 class PersonIn(Schema):
@@ -189,4 +189,4 @@ def create_report(request: HttpRequest, body: ReportIn) -> Status[dict[str, obje
     except ValidationError as exc:
         field, messages = next(iter(getattr(exc, "message_dict", {"": exc.messages}).items()))
         raise HttpError(422, f"{field}: {messages[0]}" if field else messages[0]) from None
-    return Status(201, _out(selectors.show_report(request=request, pk=report.pk)))
+    return Status(201, _out(selectors.show_report_record(request=request, pk=report.pk)))

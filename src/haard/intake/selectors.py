@@ -16,7 +16,7 @@ from haard.accounts.models import User
 from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.core.paging import page_of
-from haard.intake.models import Attachment, Report, ReportPerson
+from haard.intake.models import Attachment, GivenPerson, Report, ReportPerson
 from haard.intake.relations import is_veilig_thuis_staff
 from haard.registry.models import Address
 
@@ -81,8 +81,10 @@ def show_report_page(
 
 
 def show_report(*, request: Any, pk: int) -> Report:
-    """One visible report, logged; Http404 when it does not exist or is not visible."""
-    report = (
+    """One visible report with all its page shows, logged; Http404 when it does not exist or is
+    not visible."""
+    return _logged_report(
+        request,
         Report.objects.visible_to(request.user)
         .select_related(
             "municipality", "incident_address", "reporter_organisation", "registered_by", "police_incident"
@@ -93,9 +95,26 @@ def show_report(*, request: Any, pk: int) -> Report:
             "attachments",
             "given_people",
         )
-        .filter(pk=pk)
-        .first()
+        .filter(pk=pk),
     )
+
+
+def show_report_record(*, request: Any, pk: int) -> Report:
+    """One visible report as the API gives it (the people by id, no attachments), logged like
+    `show_report`; Http404 when it does not exist or is not visible."""
+    return _logged_report(
+        request,
+        Report.objects.visible_to(request.user)
+        .select_related("municipality")
+        .prefetch_related(
+            "involved", "violence_types", Prefetch("given_people", GivenPerson.objects.only("report"))
+        )
+        .filter(pk=pk),
+    )
+
+
+def _logged_report(request: Any, reports: QuerySet[Report]) -> Report:
+    report = reports.first()
     if report is None:
         raise Http404
     log_access(
