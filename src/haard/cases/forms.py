@@ -18,6 +18,7 @@ from haard.cases.models import (
     Visibility,
 )
 from haard.cases.services import possible_owners
+from haard.core.forms import ModelChoiceField
 
 
 class EmergencyAccessForm(forms.Form):
@@ -75,7 +76,7 @@ class StatusForm(forms.Form):
 
 
 class LeadForm(forms.Form):
-    lead_organisation = forms.ModelChoiceField(
+    lead_organisation = ModelChoiceField(
         label=_("Lead organisation"), queryset=Organisation.objects.filter(active=True)
     )
     case_director = UserChoiceField(label=_("Case director"), queryset=User.objects.none(), required=False)

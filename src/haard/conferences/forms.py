@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from haard.accounts.models import Organisation, User
 from haard.conferences.models import AgendaCriterion, ConferenceKind, SharingBasis
 from haard.conferences.selectors import ACTION_FILTERS
+from haard.core.forms import ModelChoiceField, ModelMultipleChoiceField
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -35,7 +36,7 @@ class ConferenceForm(forms.Form):
 class NewConferenceForm(ConferenceForm):
     """Planning a conference: its facts, and the chair's own organisation and basis."""
 
-    organisation = forms.ModelChoiceField(label=_("You take part for"), queryset=Organisation.objects.none())
+    organisation = ModelChoiceField(label=_("You take part for"), queryset=Organisation.objects.none())
     basis = forms.ChoiceField(
         label=_("Your basis for sharing data"),
         choices=[("", "—"), *SharingBasis.choices],
@@ -64,8 +65,8 @@ def _display_name(user: User) -> str:
 
 
 class ParticipantForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Participant"), queryset=User.objects.none(), required=False)
-    organisation = forms.ModelChoiceField(
+    user = ModelChoiceField(label=_("Participant"), queryset=User.objects.none(), required=False)
+    organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(active=True),
         required=False,
@@ -97,7 +98,7 @@ class AgendaItemForm(forms.Form):
         max_length=20,
         help_text=_("Only a case the chair works on can be put on the agenda."),
     )
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = ModelMultipleChoiceField(
         label=_("Criteria that apply"),
         queryset=AgendaCriterion.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -127,7 +128,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label=_("Action"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    owner = ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=_DATE, required=False)
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
+from django.forms.models import ModelChoiceIterator
 
 
 def attach_errors(
@@ -33,3 +36,28 @@ def attach_errors(
                     form.add_error(None, f"{name}: {message}")
         else:
             form.add_error(None, errors)
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """The choices of a model field read through the form's own queryset: one plain query per
+    form, however often the field is drawn. Django's iterator opens a server-side cursor on
+    PostgreSQL each time it is drawn (three round trips and a cursor held to the end), which
+    suits a long list; a list to choose from is short by nature."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """`forms.ModelChoiceField` with its choices read in one query (see `_ListedChoices`)."""
+
+    iterator = _ListedChoices
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """`forms.ModelMultipleChoiceField` with its choices read in one query."""
+
+    iterator = _ListedChoices

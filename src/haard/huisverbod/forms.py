@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from haard.core.forms import ModelChoiceField
 from haard.core.models import Municipality
 from haard.huisverbod.models import AppealOutcome, BanRole, Colour, HelpStatus, OrderForm, RiskInstrument
 from haard.registry.models import Gender
@@ -35,7 +36,7 @@ def _day(label: Any, required: bool = True) -> forms.DateField:
 
 
 class OrderImposeForm(forms.Form):
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
+    municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     postcode = forms.CharField(label=_("Postcode of the home"), max_length=7)
     house_number = forms.CharField(label=_("House number"), max_length=12)
     street = forms.CharField(label=_("Street"), max_length=200, required=False)

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from haard.core.forms import ModelChoiceField
 from haard.core.models import Municipality
 from haard.insight import figures
 from haard.insight.figures import GRANULARITIES, Months, current_month
@@ -138,7 +139,7 @@ class IndicatorForm(MonthsForm):
 
 
 class AreaScanForm(MonthsForm):
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         queryset=Municipality.objects.order_by("name"),
         to_field_name="code",
         required=False,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from haard.core.forms import ModelChoiceField
 from haard.core.models import District, Municipality, Neighbourhood
 from haard.insight.periods import Period
 from haard.intake.models import ReportSource, ViolenceType
@@ -69,7 +70,7 @@ class DateInput(forms.DateInput):
 class PeriodForm(forms.Form):
     """A municipality (by CBS code) and a period of whole days, by default the last 12 months."""
 
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         queryset=Municipality.objects.order_by("name"),
         to_field_name="code",
         required=False,
@@ -124,7 +125,7 @@ class NeighbourhoodChoice(forms.ModelChoiceField):
 
 
 class AddressFilterForm(PeriodForm):
-    district = forms.ModelChoiceField(
+    district = ModelChoiceField(
         queryset=District.objects.none(),
         to_field_name="code",
         required=False,
@@ -140,7 +141,7 @@ class AddressFilterForm(PeriodForm):
         empty_label=_("All neighbourhoods"),
         error_messages={"invalid_choice": _("This municipality has no neighbourhood with this code.")},
     )
-    violence_type = forms.ModelChoiceField(
+    violence_type = ModelChoiceField(
         queryset=ViolenceType.objects.filter(active=True),
         to_field_name="code",
         required=False,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.models import Organisation, User
+from haard.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from haard.core.models import Municipality
 from haard.intake.models import (
     InvolvementRole,
@@ -36,7 +37,7 @@ class ReportForm(forms.Form):
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
+    municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all())
     postcode = forms.CharField(label=_("Postcode of the incident address"), max_length=10, required=False)
     house_number = forms.CharField(label=_("House number"), max_length=12, required=False)
     street = forms.CharField(
@@ -46,13 +47,13 @@ class ReportForm(forms.Form):
         help_text=_("Only for an address haard does not know yet."),
     )
     town = forms.CharField(label=_("Town"), max_length=120, required=False)
-    reporter_organisation = forms.ModelChoiceField(
+    reporter_organisation = ModelChoiceField(
         label=_("Reporting organisation"), queryset=Organisation.objects.filter(active=True), required=False
     )
     reporter_name = forms.CharField(label=_("Reporter"), max_length=200, required=False)
     reporter_contact = forms.CharField(label=_("Reporter's phone or email"), max_length=200, required=False)
     reporter_anonymous = forms.BooleanField(label=_("Anonymity promised to the reporter"), required=False)
-    violence_types = forms.ModelMultipleChoiceField(
+    violence_types = ModelMultipleChoiceField(
         label=_("Violence"),
         queryset=ViolenceType.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -176,7 +177,7 @@ class ReportFilterForm(forms.Form):
     repeat_class = forms.ChoiceField(
         label=_("Repeat"), choices=[("", _("All")), *RepeatClass.choices], required=False
     )
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.all(), required=False
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

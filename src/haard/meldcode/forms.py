@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.models import Organisation, User
+from haard.core.forms import ModelChoiceField
 from haard.core.models import Municipality
 from haard.intake.models import InvolvementRole
 from haard.meldcode.models import ActivityKind, AssessmentOutcome, FeedbackStage, Risk, Sector
@@ -23,7 +24,7 @@ def yes_no(value: str) -> bool:
 
 class RecordDetailsForm(forms.Form):
     concern = forms.CharField(label=_("Concern in a few words"), max_length=200)
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.order_by("name"), empty_label=None
     )
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
@@ -149,7 +150,7 @@ class PartnerProfileForm(forms.Form):
     meldcode_since = forms.DateField(
         label=_("Meldcode since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    meldcode_contact = forms.ModelChoiceField(
+    meldcode_contact = ModelChoiceField(
         label=_("Meldcode contact person"), queryset=User.objects.none(), required=False
     )
 

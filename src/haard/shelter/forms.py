@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haard.core.forms import ModelChoiceField
 from haard.core.models import Region
 from haard.registry.models import Gender
 from haard.shelter.models import (
@@ -31,9 +32,7 @@ class DateInput(forms.DateInput):
 
 
 class CapacityFilterForm(forms.Form):
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.order_by("name"), required=False
-    )
+    region = ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"), required=False)
     type = forms.ChoiceField(
         label=_("Facility type"), choices=[("", _("All types")), *FacilityType.choices], required=False
     )
@@ -64,7 +63,7 @@ class _PersonFields(forms.Form):
 
 
 class PlacementForm(_PersonFields):
-    waiting_entry = forms.ModelChoiceField(
+    waiting_entry = ModelChoiceField(
         label=_("From the waiting list"),
         queryset=WaitingListEntry.objects.none(),
         required=False,

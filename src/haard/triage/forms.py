@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.models import Organisation, OrganisationType
+from haard.core.forms import ModelChoiceField
 from haard.triage.models import HandOverTarget, InvestigationReason, RouteKind
 
 
@@ -68,7 +69,7 @@ class RouteForm(forms.Form):
     target = forms.ChoiceField(
         label=_("Hand over to"), required=False, choices=[("", "—"), *HandOverTarget.choices]
     )
-    receiving_organisation = forms.ModelChoiceField(
+    receiving_organisation = ModelChoiceField(
         label=_("Receiving organisation"),
         required=False,
         queryset=Organisation.objects.exclude(type=OrganisationType.VEILIG_THUIS).order_by("name"),

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from haard.accounts.models import Organisation
+from haard.core.forms import ModelChoiceField
 from haard.intake.imports import conf
 from haard.intake.imports.models import ImportMode
 
@@ -17,7 +18,7 @@ ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spre
 
 
 class UploadForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Police organisation"), empty_label=None
     )
     file = forms.FileField(
