@@ -81,7 +81,7 @@ def show_report_page(
 
 
 def show_report(*, request: Any, pk: int) -> Report:
-    """One visible report with all its page shows, logged; Http404 when it does not exist or is
+    """One visible report with all that its page shows, logged; Http404 when it does not exist or is
     not visible."""
     return _logged_report(
         request,
