@@ -39,7 +39,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 

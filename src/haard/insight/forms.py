@@ -119,7 +119,7 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
-class NeighbourhoodChoice(forms.ModelChoiceField):
+class NeighbourhoodChoice(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.district.name} – {obj.name}"
 

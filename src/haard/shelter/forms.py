@@ -150,7 +150,7 @@ class DepartureForm(forms.Form):
         self.fields["departed_on"].initial = timezone.localdate()
 
 
-class FacilityChoiceField(forms.ModelChoiceField):
+class FacilityChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         free = max(obj.adult_places - obj.adult_occupied, 0), max(obj.child_places - obj.child_occupied, 0)
         return str(
