@@ -3,8 +3,9 @@ radio group or a set of checkboxes written in their parent's template.
 
 Django renders each option through two to four included templates (option, input, attributes),
 which on a long form (the report form, an assessment's items) costs more than the rest of the
-page. The templates in `web/jinja2/django/forms/widgets/` give the same markup with the options
-and the attributes inline; every other widget template is Django's own."""
+page. The templates in `web/jinja2/django/forms/widgets/` (an input, a select, a group of radios
+or checkboxes) give the same markup with the options and the attributes inline; every other
+widget template is Django's own."""
 
 from __future__ import annotations
 
@@ -31,6 +32,18 @@ def widget_attrs(attrs: dict[str, Any]) -> Markup:
     )
 
 
+def widget_input(widget: dict[str, Any]) -> Markup:
+    """An `<input>` as `django/forms/widgets/input.html` writes it: for an input widget and for
+    each option of a radio group or a set of checkboxes."""
+    value = widget["value"]
+    return Markup('<input type="{}" name="{}"{}{}>').format(
+        widget["type"],
+        widget["name"],
+        Markup(' value="{}"').format(value) if value is not None else "",
+        widget_attrs(widget["attrs"]),
+    )
+
+
 class FormRenderer(Jinja2):
     """`django.forms.renderers.Jinja2` with our widget templates before Django's."""
 
@@ -39,5 +52,5 @@ class FormRenderer(Jinja2):
         engine = Jinja2Backend(
             {"APP_DIRS": False, "DIRS": [_OURS, _DJANGOS], "NAME": "djangoforms", "OPTIONS": {}}
         )
-        engine.env.globals["widget_attrs"] = widget_attrs
+        engine.env.globals.update(widget_attrs=widget_attrs, widget_input=widget_input)
         return engine
