@@ -4,13 +4,16 @@ in-process, with production settings, against the load test's database, under cP
     uv run python -W ignore bench/load.py --users 5 --run-time 10s --keep-database   # once
     uv run python -W ignore bench/profile_requests.py --requests 30
     uv run python -W ignore bench/profile_requests.py --requests 30 --only "case page" --top 40
+    uv run python -W ignore bench/profile_requests.py --requests 10 --calls
 
 For every operation it prints the wall and CPU milliseconds per request (median) and the SQL
-statements per request; with --top, the functions that took the most time (own time and
-cumulative) over all requests of the operations chosen. The requests go through the whole
-middleware stack (Django's test client) with the production settings of `appserver.py`, as
-accounts created like the load test's (signed in with password and authenticator code). The
-network and the WSGI server are left out: the load test measures those.
+statements per request; with --calls, the Python function calls per request (mean; unlike
+time, this does not depend on how fast the machine is that day); with --top, the functions
+that took the most time (own time and cumulative) over all requests of the operations chosen.
+The requests go through the whole middleware stack (Django's test client) with the production
+settings of `appserver.py`, as accounts created like the load test's (signed in with password
+and authenticator code). The network and the WSGI server are left out: the load test
+measures those.
 """
 
 from __future__ import annotations
@@ -160,10 +163,16 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], help="operations to profile (default: all)")
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--filter", default="", help="only functions whose path matches (e.g. haard)")
+    parser.add_argument("--dump", default="", help="with --top: also write the profile to this file")
+    parser.add_argument(
+        "--calls", action="store_true", help="count the Python function calls of every request"
+    )
     parser.add_argument(
         "--sql", action="store_true", help="print the SQL of the last request of each operation"
     )
     args = parser.parse_args()
+    if args.calls and args.top:
+        parser.error("--calls and --top each profile every request: choose one")
 
     _setup(args.database_url, Path(tempfile.mkdtemp(prefix="haard-profile-")))
     from django.core.signals import request_finished, request_started
@@ -195,7 +204,8 @@ def main() -> int:
             executed.append(f"{(time.perf_counter() - started) * 1000:6.2f} ms  {sql}")
 
     profile = cProfile.Profile()
-    print(f"{'operation':<28} {'wall ms':>8} {'cpu ms':>8} {'SQL':>5}")
+    heading = f"{'operation':<28} {'wall ms':>8} {'cpu ms':>8} {'SQL':>5}"
+    print(heading + (f" {'calls':>9}" if args.calls else ""))
     for name, kind, request in operations(fixture):
         chosen = not args.only or name in args.only
         client = clients[kind]
@@ -203,15 +213,21 @@ def main() -> int:
             answer = request(client, -1 - warm)
             if answer.status_code not in (200, 201, 302):
                 raise SystemExit(f"{name}: {answer.status_code} {answer.content[:300]!r}")
-        walls, cpus, statements = [], [], []
+        walls, cpus, statements, calls = [], [], [], []
         for n in range(args.requests):
             executed.clear()
             with connection.execute_wrapper(count):
                 wall, cpu = time.perf_counter(), time.process_time()
-                if chosen and args.top:
+                counter = cProfile.Profile() if args.calls else None
+                if counter is not None:
+                    counter.enable()
+                elif chosen and args.top:
                     profile.enable()
                 request(client, n)
-                if chosen and args.top:
+                if counter is not None:
+                    counter.disable()
+                    calls.append(pstats.Stats(counter).total_calls)  # type: ignore[attr-defined]
+                elif chosen and args.top:
                     profile.disable()
                 walls.append((time.perf_counter() - wall) * 1000)
                 cpus.append((time.process_time() - cpu) * 1000)
@@ -220,11 +236,13 @@ def main() -> int:
             print(*(f"    {sql[:300]}" for sql in executed), sep="\n")
         print(
             f"{name:<28} {statistics.median(walls):8.1f} {statistics.median(cpus):8.1f} "
-            f"{statistics.median(statements):5.0f}"
+            f"{statistics.median(statements):5.0f}" + (f" {statistics.mean(calls):9,.0f}" if calls else "")
         )
     if args.top:
         stats = pstats.Stats(profile)
         restrictions: list[Any] = [args.filter, args.top] if args.filter else [args.top]
+        if args.dump:
+            profile.dump_stats(args.dump)
         stats.sort_stats("tottime").print_stats(*restrictions)
         stats.sort_stats("cumulative").print_stats(*restrictions)
     return 0

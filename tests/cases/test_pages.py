@@ -129,7 +129,7 @@ def test_forms_change_the_case(world: dict[str, Any], case_manager: Any) -> None
             "visibility": "participants",
         },
     )
-    assert response.status_code == 200 and 'id="id_owner-error"' in response.content.decode()
+    assert response.status_code == 200 and 'id="id_owner_error"' in response.content.decode()
     assert not Goal.objects.filter(description="Budgetbeheer").exists()
     assert (
         client.post(

@@ -166,8 +166,8 @@ def test_the_plan_page_shows_errors_on_their_row(own_case: Any, case_manager: An
         assert response.status_code == 200
         return response.content.decode()
 
-    assert 'id="id_measures-1-owner-error"' in post("", timezone.localdate())
-    assert 'id="id_measures-1-deadline-error"' in post(
+    assert 'id="id_measures-1-owner_error"' in post("", timezone.localdate())
+    assert 'id="id_measures-1-deadline_error"' in post(
         str(case_manager.pk), own_case.opened_on - timedelta(days=3)
     )
     assert not SafetyPlanVersion.objects.exists()
