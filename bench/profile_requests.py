@@ -163,6 +163,7 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], help="operations to profile (default: all)")
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--filter", default="", help="only functions whose path matches (e.g. haard)")
+    parser.add_argument("--sql-width", type=int, default=300, help="with --sql: characters per statement")
     parser.add_argument("--dump", default="", help="with --top: also write the profile to this file")
     parser.add_argument(
         "--calls", action="store_true", help="count the Python function calls of every request"
@@ -233,7 +234,7 @@ def main() -> int:
                 cpus.append((time.process_time() - cpu) * 1000)
             statements.append(len(executed))
         if chosen and args.sql:
-            print(*(f"    {sql[:300]}" for sql in executed), sep="\n")
+            print(*(f"    {sql[: args.sql_width]}" for sql in executed), sep="\n")
         print(
             f"{name:<28} {statistics.median(walls):8.1f} {statistics.median(cpus):8.1f} "
             f"{statistics.median(statements):5.0f}" + (f" {statistics.mean(calls):9,.0f}" if calls else "")

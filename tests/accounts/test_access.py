@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from haard.accounts import access
-from haard.accounts.models import EmergencyAccess, Membership
+from haard.accounts.models import EmergencyAccess, Membership, Role
 from haard.accounts.services import AccessRefusedError, grant_emergency_access, review_emergency_access
 from haard.audit.models import AccessLogEntry
 from haard.cases.models import Case, CaseParticipant
@@ -199,3 +200,48 @@ def test_list_and_detail_queries_do_not_grow_with_the_data(
     case = make_case(team=team, people=8)
     with django_assert_max_num_queries(len(detail.captured_queries)):
         client.get(reverse("cases:case_detail", args=[case.pk]))
+
+
+def test_grants_are_read_once_per_actor_and_match_what_the_memberships_give(
+    team: Any, django_assert_num_queries: Any
+) -> None:
+    police = TeamFactory(organisation__type="police")
+    closed = TeamFactory(organisation__active=False)
+    user = make_user("case_manager", team=team)
+    Membership.objects.create(user=user, team=police, role=Role.objects.get(key="police_officer"))
+    Membership.objects.create(user=user, team=closed, role=Role.objects.get(key="intake_worker"))
+    Membership.objects.create(
+        user=user, team=TeamFactory(), role=Role.objects.get(key="safety_assessor"), active=False
+    )
+    actor = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        access.grants(actor)
+        caps = access.capabilities(actor)
+        assert access.has_capability(actor, "view_cases") and access.grants(actor)
+    # An inactive organisation's roles grant no capability; an inactive membership nothing.
+    assert "register_reports" not in caps and "assess_safety" not in caps
+    assert "send_police_reports" in caps
+    assert access.team_ids(actor, capability="view_cases") == [team.pk]
+    assert access.organisation_ids(actor, organisation_type="police") == [police.organisation_id]
+    assert set(access.organisation_ids(actor)) == {
+        team.organisation_id,
+        police.organisation_id,
+        closed.organisation_id,
+    }
+    assert closed.organisation_id not in access.organisation_ids(actor, active_organisation=True)
+    assert access.granting(actor, role_key="safety_assessor") == []
+
+
+def test_the_access_rule_asks_no_membership_tables_in_its_query(own_case: Case, case_manager: Any) -> None:
+    """The teams and organisations of the actor go into the query as ids (read once per
+    request), not as sub-selects joining memberships, roles and permissions."""
+    sql = str(Case.objects.visible_to(case_manager).query)
+    assert "accounts_membership" not in sql and "auth_permission" not in sql
+    assert list(Case.objects.visible_to(case_manager)) == [own_case]
+
+
+def test_an_outsider_has_no_grants_and_no_case_page(own_case: Case, outsider: Any) -> None:
+    assert access.team_ids(outsider, capability="view_cases") != [own_case.owning_team_id]
+    assert access.grants(AnonymousUser()) == () and access.capabilities(AnonymousUser()) == frozenset()
+    page = sign_in(Client(), outsider).get(reverse("cases:case_detail", args=[own_case.pk]))
+    assert page.status_code in (403, 404)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -38,25 +39,90 @@ def register_relation(model_label: str, provider: RelationProvider) -> None:
         _relations[model_label].append(provider)
 
 
+@dataclass(frozen=True)
+class Grant:
+    """One capability the actor holds through one active membership (a role in a team of an
+    organisation); `capability` is None for a role without any."""
+
+    team_id: int
+    organisation_id: int
+    organisation_type: str
+    organisation_active: bool
+    role_key: str
+    capability: str | None
+
+
+def grants(actor: Any) -> tuple[Grant, ...]:
+    """What the actor's active memberships grant, read once per request (cached on the actor).
+
+    The access rules ask this in Python instead of joining memberships, roles, groups and
+    permissions into every access-filtered query: the ids go into the query as a list, which
+    PostgreSQL plans in a fraction of the time of those sub-selects.
+    """
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return ()
+    cached = getattr(actor, "_haard_grants", None)
+    if cached is None:
+        from haard.accounts.models import Membership
+
+        cached = tuple(
+            Grant(*row)
+            for row in Membership.objects.filter(user=actor, active=True)
+            .order_by("pk")
+            .values_list(
+                "team_id",
+                "team__organisation_id",
+                "team__organisation__type",
+                "team__organisation__active",
+                "role__key",
+                "role__group__permissions__codename",
+            )
+        )
+        actor._haard_grants = cached
+        actor._haard_capabilities = frozenset(
+            g.capability for g in cached if g.organisation_active and g.capability
+        )
+    return cached
+
+
 def capabilities(actor: Any) -> frozenset[str]:
-    """The capability codenames the actor's active roles grant (cached on the actor).
+    """The capability codenames the actor's active roles in active organisations grant.
 
     Deliberately not `has_perm`: a superuser flag must not open personal data; only a role
     held through a membership does.
     """
-    if actor is None or not actor.is_authenticated or not actor.is_active:
+    if not grants(actor):
         return frozenset()
-    cached = getattr(actor, "_haard_capabilities", None)
-    if cached is None:
-        from haard.accounts.models import Membership
+    return actor._haard_capabilities
 
-        cached = frozenset(
-            Membership.objects.filter(user=actor, active=True, team__organisation__active=True).values_list(
-                "role__group__permissions__codename", flat=True
-            )
-        ) - {None}
-        actor._haard_capabilities = cached
-    return cached
+
+def granting(
+    actor: Any,
+    *,
+    capability: str | None = None,
+    organisation_type: str | None = None,
+    active_organisation: bool = False,
+    role_key: str | None = None,
+) -> list[Grant]:
+    """The actor's grants that match every condition given."""
+    return [
+        g
+        for g in grants(actor)
+        if (capability is None or g.capability == capability)
+        and (organisation_type is None or g.organisation_type == organisation_type)
+        and (not active_organisation or g.organisation_active)
+        and (role_key is None or g.role_key == role_key)
+    ]
+
+
+def team_ids(actor: Any, **conditions: Any) -> list[int]:
+    """The teams in which the actor holds a grant matching `conditions` (see `granting`)."""
+    return sorted({g.team_id for g in granting(actor, **conditions)})
+
+
+def organisation_ids(actor: Any, **conditions: Any) -> list[int]:
+    """The organisations in which the actor holds a grant matching `conditions`."""
+    return sorted({g.organisation_id for g in granting(actor, **conditions)})
 
 
 def has_capability(actor: Any, capability: str) -> bool:

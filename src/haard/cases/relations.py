@@ -7,18 +7,15 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from haard.accounts.access import register_relation
-from haard.accounts.models import Membership, User
+from haard.accounts.access import register_relation, team_ids
+from haard.accounts.models import User
 from haard.cases.models import Case, CaseMember, CaseParticipant, CaseStatus, FollowUpCheck, FollowUpStatus
 from haard.intake.repeats import register_involvement
 
 
 def case_relation(actor: User) -> Q:
     participating = CaseParticipant.objects.filter(user=actor, left_on__isnull=True).values("case_id")
-    own_teams = Membership.objects.filter(
-        user=actor, active=True, role__group__permissions__codename="view_cases"
-    ).values("team_id")
-    return Q(pk__in=participating) | Q(owning_team__in=own_teams)
+    return Q(pk__in=participating) | Q(owning_team__in=team_ids(actor, capability="view_cases"))
 
 
 def people_in_visible_cases(actor: User) -> Q:

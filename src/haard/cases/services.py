@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from haard.accounts.access import has_capability
+from haard.accounts.access import granting, has_capability
 from haard.accounts.models import Membership, Organisation, OrganisationType, Team, User
 from haard.cases.models import (
     Case,
@@ -126,13 +126,7 @@ _TRANSITIONS: dict[str, set[str]] = {
 
 def is_veilig_thuis(actor: User) -> bool:
     """Whether the actor works for Veilig Thuis (who alone read its investigation notes)."""
-    cached = getattr(actor, "_haard_veilig_thuis", None)
-    if cached is None:
-        cached = Membership.objects.filter(
-            user=actor, active=True, team__organisation__type=OrganisationType.VEILIG_THUIS
-        ).exists()
-        actor._haard_veilig_thuis = cached  # type: ignore[attr-defined]
-    return bool(cached)
+    return bool(granting(actor, organisation_type=OrganisationType.VEILIG_THUIS))
 
 
 # Set by selectors.case_detail on the case it read through visible_to: the reader's pk.

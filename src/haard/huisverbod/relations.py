@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from haard.accounts.access import register_relation
+from haard.accounts.access import organisation_ids, register_relation
 from haard.accounts.models import Membership, OrganisationType, User
 from haard.cases.models import Case
 
@@ -14,12 +14,7 @@ MANAGE = "manage_restraining_orders"
 
 
 def police_relation(actor: User) -> Q:
-    organisations = Membership.objects.filter(
-        user=actor,
-        active=True,
-        role__group__permissions__codename=MANAGE,
-        team__organisation__type=OrganisationType.POLICE,
-    ).values("team__organisation_id")
+    organisations = organisation_ids(actor, capability=MANAGE, organisation_type=OrganisationType.POLICE)
     return Q(registered_by_organisation__in=organisations)
 
 

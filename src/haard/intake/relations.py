@@ -5,12 +5,10 @@ report sees it; the police see their own organisation's reports and incidents.""
 
 from __future__ import annotations
 
-from typing import Any
+from django.db.models import Q
 
-from django.db.models import Q, QuerySet
-
-from haard.accounts.access import ALL, NONE, has_capability, register_relation
-from haard.accounts.models import Membership, OrganisationType, User
+from haard.accounts.access import ALL, NONE, granting, has_capability, organisation_ids, register_relation
+from haard.accounts.models import OrganisationType, User
 from haard.registry.linking import register_address_link
 
 
@@ -19,21 +17,13 @@ def is_veilig_thuis_staff(actor: User) -> bool:
     (cached on the actor, as its capabilities are)."""
     if not (has_capability(actor, "register_reports") or has_capability(actor, "assess_safety")):
         return False
-    cached: bool | None = getattr(actor, "_haard_veilig_thuis_staff", None)
-    if cached is None:
-        cached = Membership.objects.filter(
-            user=actor, active=True, team__organisation__type=OrganisationType.VEILIG_THUIS
-        ).exists()
-        actor._haard_veilig_thuis_staff = cached  # type: ignore[attr-defined]
-    return cached
+    return bool(granting(actor, organisation_type=OrganisationType.VEILIG_THUIS))
 
 
-def _own_police_organisations(actor: User) -> QuerySet[Membership, Any] | None:
+def _own_police_organisations(actor: User) -> list[int] | None:
     if not has_capability(actor, "send_police_reports"):
         return None
-    return Membership.objects.filter(
-        user=actor, active=True, team__organisation__type=OrganisationType.POLICE
-    ).values("team__organisation_id")
+    return organisation_ids(actor, organisation_type=OrganisationType.POLICE)
 
 
 def report_relation(actor: User) -> Q:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from haard.accounts.access import capabilities, has_capability, register_relation
-from haard.accounts.models import Membership, User
+from haard.accounts.access import capabilities, has_capability, organisation_ids, register_relation
+from haard.accounts.models import User
 from haard.intake.relations import is_veilig_thuis_staff
 
 # Roles of the region that may read the partner network (organisations, never clients).
@@ -19,9 +19,7 @@ NETWORK_READERS = frozenset(
 
 
 def record_relation(actor: User) -> Q:
-    own_organisations = Membership.objects.filter(
-        user=actor, active=True, team__organisation__active=True
-    ).values("team__organisation_id")
+    own_organisations = organisation_ids(actor, active_organisation=True)
     condition = Q(author=actor) | Q(
         organisation__partner_profile__meldcode_contact=actor, organisation__in=own_organisations
     )

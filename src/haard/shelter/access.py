@@ -19,22 +19,21 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from haard.accounts.access import NONE, has_capability, register_relation
-from haard.accounts.models import Membership, OrganisationType
+from haard.accounts.access import NONE, granting, has_capability, organisation_ids, register_relation
+from haard.accounts.models import OrganisationType
 from haard.shelter.models import Facility
 
 SECRET_ADDRESS = _("secret address")
 
 
-def staff_organisation_ids(actor: Any) -> QuerySet[Membership, Any]:
-    """The organisations in which the actor works with the shelter capability (a subquery)."""
-    return Membership.objects.filter(
-        user=actor,
-        active=True,
-        team__organisation__active=True,
-        team__organisation__type=OrganisationType.SHELTER,
-        role__group__permissions__codename="manage_shelter",
-    ).values("team__organisation_id")
+def staff_organisation_ids(actor: Any) -> list[int]:
+    """The organisations in which the actor works with the shelter capability."""
+    return organisation_ids(
+        actor,
+        capability="manage_shelter",
+        organisation_type=OrganisationType.SHELTER,
+        active_organisation=True,
+    )
 
 
 def staff_facilities(actor: Any) -> QuerySet[Facility]:
@@ -63,14 +62,7 @@ def address_for(actor: Any, facility: Facility) -> str:
 
 
 def is_veilig_thuis_member(actor: Any) -> bool:
-    if actor is None or not actor.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=actor,
-        active=True,
-        team__organisation__active=True,
-        team__organisation__type=OrganisationType.VEILIG_THUIS,
-    ).exists()
+    return bool(granting(actor, organisation_type=OrganisationType.VEILIG_THUIS, active_organisation=True))
 
 
 def sees_capacity(actor: Any) -> bool:

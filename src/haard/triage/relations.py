@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from haard.accounts.access import ALL, NONE, has_capability, register_relation
-from haard.accounts.models import Membership, OrganisationType, User
+from haard.accounts.access import ALL, NONE, granting, has_capability, organisation_ids, register_relation
+from haard.accounts.models import OrganisationType, User
 
 
 def is_veilig_thuis_assessor(actor: User) -> bool:
     if not has_capability(actor, "assess_safety"):
         return False
-    return Membership.objects.filter(
-        user=actor, active=True, team__organisation__type=OrganisationType.VEILIG_THUIS
-    ).exists()
+    return bool(granting(actor, organisation_type=OrganisationType.VEILIG_THUIS))
 
 
 def assessment_relation(actor: User) -> Q:
@@ -28,10 +26,7 @@ def assessment_relation(actor: User) -> Q:
 def handover_relation(actor: User) -> Q:
     if is_veilig_thuis_assessor(actor):
         return ALL
-    own = Membership.objects.filter(user=actor, active=True, team__organisation__active=True).values(
-        "team__organisation_id"
-    )
-    return Q(receiving_organisation__in=own)
+    return Q(receiving_organisation__in=organisation_ids(actor, active_organisation=True))
 
 
 register_relation("triage.Assessment", assessment_relation)
