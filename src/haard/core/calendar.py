@@ -27,6 +27,23 @@ def is_working_day(day: date, *, extra_closed: Iterable[date] = ()) -> bool:
     return day not in set(extra_closed)
 
 
+def count_working_days(after: date, through: date) -> int:
+    """The working days after `after` up to and including `through` (0 when `through` is not
+    later): whole weeks count five, the days left over by their weekday, minus the public
+    holidays on a weekday in between. As many steps for ten years as for ten days."""
+    if through <= after:
+        return 0
+    weeks, rest = divmod((through - after).days, 7)
+    first = after.weekday()
+    count = weeks * 5 + sum(1 for step in range(1, rest + 1) if (first + step) % 7 < 5)
+    return count - sum(
+        1
+        for year in range(after.year, through.year + 1)
+        for holiday in _dutch_holidays(year)
+        if after < holiday <= through and holiday.weekday() < 5
+    )
+
+
 def add_working_days(start: date, days: int, *, extra_closed: Iterable[date] = ()) -> date:
     """The date `days` working days after `start` (the start day itself is not counted)."""
     if days < 0:

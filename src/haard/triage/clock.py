@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haard.core import region_settings
-from haard.core.calendar import add_working_days, is_working_day
+from haard.core.calendar import add_working_days, count_working_days
 
 ASSESSMENT_WORKING_DAYS = region_settings.declare(
     "triage.assessment_working_days",
@@ -50,17 +50,9 @@ def investigation_deadline(start: date) -> date:
 
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when `end` lies before)."""
-    if end == start:
-        return 0
-    sign = 1 if end > start else -1
-    low, high = (start, end) if sign == 1 else (end, start)
-    count = 0
-    day = low
-    while day < high:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return sign * count
+    if end >= start:
+        return count_working_days(start, end)
+    return -count_working_days(end, start)
 
 
 @dataclass(frozen=True)
