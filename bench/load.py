@@ -9,17 +9,20 @@ haard_bench_load), migrate, generate `demo_region --size region`, check that the
 figures of the area scan are there (the demo builds them; `refresh_figures` runs only when
 they are missing), create load accounts (below), collect the static files, start granian
 (WSGI, --workers processes of --threads threads each) with HAARD_ENV=production, run Locust
-headless (`bench/locustfile.py`, its CSV files under --csv), stop granian and print p50, p95,
-p99 and the failures per operation, with the targets: p95 below 50 ms for the intake
+headless (`bench/locustfile.py`, its CSV files under --csv), stop granian and print p50,
+p95, p99 and the failures per operation, with the targets: p95 below 50 ms for the intake
 operations and below 100 ms for the case pages, and no errors. Before Locust starts, every
 scenario page is asked a few times (the warm-up, not measured; see `warm_up`). --run-time is
-the measured period: it begins --settle seconds after every user has signed in (see
-locustfile.py); the sign-ins of the ramp-up are printed apart. `--with-ramp-up` counts from
-the start instead (as Locust's --run-time does; the figures before December 2026 in
-RESULTS.md were taken so), and `--reset-stats` from the end of Locust's spawning. Each user
-waits --wait seconds (default 3 to 7) between two pieces of work; `--wait 1,3` is a stress
-variant. The run prints the load average during the run and the CPU seconds of granian and
-of Locust (all three share the machine with PostgreSQL).
+the measured period: it begins --settle seconds after every user has signed in, once the
+background worker has taken in the reports sent until then (see locustfile.py); the sign-ins
+of the ramp-up are printed apart. `--with-ramp-up` counts from the start instead (as
+Locust's --run-time does; the figures before December 2026 in RESULTS.md were taken so), and
+`--reset-stats` from the end of Locust's spawning. Each user waits --wait seconds (default 3
+to 7) between two pieces of work; `--wait 1,3` is a stress variant; `--classes
+IntakeWorkerForm IntakeSystemApi` runs only those kinds of user (to see an operation without
+the others' load), and `--requests-log FILE` writes every request of the measured period to
+FILE. The run prints the load average during the run and the CPU seconds of granian and of
+Locust (all three share the machine with PostgreSQL).
 
 Accounts. Every Locust user signs in once, with its own account: password and a code from
 its own authenticator (a code is accepted once per 30-second step and device, so accounts are
@@ -61,6 +64,7 @@ from locust.util.timespan import parse_timespan
 
 TARGETS_MS = {"intake": 50.0, "case": 100.0}
 RAMP_UP_LIMIT_S = 300  # every user must have signed in by then
+DRAIN_LIMIT_S = 300  # and the worker must have taken in the ramp-up's reports (locustfile.py)
 KINDS = ("intake_form", "intake_api", "assessor", "case_manager", "address_view", "policy")
 TEMPLATE_USERS = {  # each kind of load account joins this demo user's team, in the same role
     "intake_form": "intake",
@@ -340,7 +344,11 @@ def print_ramp_up(path: Path, *, users: int, measure: int) -> bool:
         return False
     ramp_up = json.loads(path.read_text())
     seconds = ramp_up["seconds"]
-    print(f"\nramp-up (not measured): every one of {users} users signed in, and settled, after {seconds} s")
+    drained = ramp_up.get("drained", 0)
+    print(
+        f"\nramp-up (not measured): every one of {users} users signed in, and settled, after {seconds} s"
+        f" (of which {drained} s waiting for the worker to take in the ramp-up's reports)"
+    )
     for name, entry in sorted(ramp_up["operations"].items()):
         print(
             f"  {name}: {entry['requests']} requests, {entry['failures']} failures, "
@@ -435,6 +443,19 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
     parser.add_argument("--threads", type=int, default=4, help="blocking threads per granian worker")
+    parser.add_argument(
+        "--classes",
+        nargs="+",
+        default=[],
+        metavar="CLASS",
+        help="only these user classes of locustfile.py (e.g. IntakeWorkerForm IntakeSystemApi); default all",
+    )
+    parser.add_argument(
+        "--requests-log",
+        default="",
+        metavar="FILE",
+        help="write every request of the measured period to FILE: end time, operation, ms, failed",
+    )
     parser.add_argument("--csv", default=None, help="prefix of Locust's CSV files (default: a temp dir)")
     parser.add_argument(
         "--with-ramp-up",
@@ -487,7 +508,11 @@ def main() -> int:
             measure = parse_timespan(args.run_time)
             ramp_up_file = var_dir / "ramp_up.json"
             # After sign-in, the locustfile ends the run; --run-time is then only a safety net.
-            run_time = f"{measure + args.settle + RAMP_UP_LIMIT_S}s" if after_sign_in else args.run_time
+            run_time = (
+                f"{measure + args.settle + RAMP_UP_LIMIT_S + DRAIN_LIMIT_S}s"
+                if after_sign_in
+                else args.run_time
+            )
             command = [
                 sys.executable,
                 "-m",
@@ -511,16 +536,23 @@ def main() -> int:
                 "--loglevel",
                 "WARNING",
                 *(["--reset-stats"] if args.reset_stats else []),
+                *args.classes,
             ]
             measured = {
                 "HAARD_LOAD_MEASURE": str(measure),
                 "HAARD_LOAD_SETTLE": str(args.settle),
                 "HAARD_LOAD_RAMP_UP": str(ramp_up_file),
             }
+            requests_log = (
+                {"HAARD_LOAD_REQUESTS_LOG": str(Path(args.requests_log).resolve())}
+                if args.requests_log
+                else {}
+            )
             load_env = {
                 **env,
                 "HAARD_LOAD_FIXTURE": str(fixture_path),
                 "HAARD_LOAD_WAIT": args.wait,
+                **requests_log,
                 **(measured if after_sign_in else {}),
             }
             shown = " ".join(f"{k}={v}" for k, v in load_env.items() if k.startswith("HAARD_LOAD_"))

@@ -16,13 +16,15 @@ takes minutes to take), so 50 such users stand for many more real ones:
 - address view (Veilig Thuis): the address list of a municipality and one address's timeline;
 - policy officer (no second factor): the area scan of a municipality.
 
-The measured period starts once every user has signed in and the sign-ins' backlog has
-cleared (HAARD_LOAD_SETTLE seconds later; it and HAARD_LOAD_MEASURE, the seconds to measure,
-are set by load.py from --settle and --run-time): the statistics of the ramp-up are written
+The measured period starts once every user has signed in, the sign-ins' backlog has cleared
+(HAARD_LOAD_SETTLE seconds later; it and HAARD_LOAD_MEASURE, the seconds to measure, are set
+by load.py from --settle and --run-time) and the background worker has taken in the reports
+sent during the ramp-up (no task has waited more than two seconds): the statistics of the ramp-up are written
 to HAARD_LOAD_RAMP_UP (a JSON file) and reset, and Locust stops when the period is over.
 Signing in costs a deliberate Argon2 hash, and fifty of them at once say nothing about the
 pages of the day's work. Without HAARD_LOAD_MEASURE the ramp-up is counted (Locust's own
---run-time ends the run).
+--run-time ends the run). With HAARD_LOAD_REQUESTS_LOG (load.py --requests-log) every
+request of the measured period is written to that file, one line each.
 
 Every request carries X-Forwarded-Proto: https, as from the TLS-terminating proxy (see
 appserver.py), and forms carry the Origin a browser sends. A request counts as failed when the
@@ -47,7 +49,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import gevent
-from locust import FastHttpUser, between, task
+import psycopg
+from locust import FastHttpUser, between, events, task
 from locust.env import Environment
 
 _fixture_path = os.environ.get("HAARD_LOAD_FIXTURE", "")
@@ -58,6 +61,9 @@ _WAIT = [float(x) for x in os.environ.get("HAARD_LOAD_WAIT", "3,7").split(",")]
 _MEASURE = float(os.environ.get("HAARD_LOAD_MEASURE", "0") or 0)
 _RAMP_UP_FILE = os.environ.get("HAARD_LOAD_RAMP_UP", "")
 _SETTLE = float(os.environ.get("HAARD_LOAD_SETTLE", "0") or 0)
+_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+_REQUESTS_LOG = os.environ.get("HAARD_LOAD_REQUESTS_LOG", "")
+_DRAIN_LIMIT_S = 300  # load.py's DRAIN_LIMIT_S
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _NUMBERS = {kind: itertools.count() for kind in FIXTURE["accounts"]}
 _API_NUMBERS = itertools.count()
@@ -85,6 +91,7 @@ class _MeasuredPeriod:
     def __init__(self) -> None:
         self.ready = 0
         self.began = time.monotonic()
+        self.measuring = False
 
     def user_ready(self, environment: Environment) -> None:
         self.ready += 1
@@ -93,6 +100,10 @@ class _MeasuredPeriod:
             gevent.spawn_later(_SETTLE, self.begin, environment)
 
     def begin(self, environment: Environment) -> None:
+        settled = time.monotonic()
+        while _backlog() and time.monotonic() - settled < _DRAIN_LIMIT_S:
+            gevent.sleep(1)
+        drained = time.monotonic() - settled
         ramp_up = {
             entry.name: {
                 "requests": entry.num_requests,
@@ -105,13 +116,39 @@ class _MeasuredPeriod:
         }
         if _RAMP_UP_FILE:
             seconds = round(time.monotonic() - self.began, 1)
-            Path(_RAMP_UP_FILE).write_text(json.dumps({"seconds": seconds, "operations": ramp_up}))
+            Path(_RAMP_UP_FILE).write_text(
+                json.dumps({"seconds": seconds, "drained": round(drained, 1), "operations": ramp_up})
+            )
         environment.stats.reset_all()
+        self.measuring = True
         if environment.runner is not None:
             gevent.spawn_later(_MEASURE, environment.runner.quit)
 
 
 _PERIOD = _MeasuredPeriod()
+
+
+def _backlog() -> int:
+    """Reports of the ramp-up the background worker has not taken in yet: tasks waiting for
+    more than two seconds (in the steady state each waits a fraction of a second)."""
+    if not _DATABASE_URL:
+        return 0
+    with psycopg.connect(_DATABASE_URL) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+            " WHERE status = 'READY' AND enqueued_at < now() - interval '2 seconds'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+if _REQUESTS_LOG:
+    _log = Path(_REQUESTS_LOG).open("a", buffering=1)  # noqa: SIM115 - open for the whole run
+
+    @events.request.add_listener
+    def _log_request(name: str, response_time: float, exception: Any = None, **_: Any) -> None:
+        """Every request of the measured period: when it ended, what, how long, failed or not."""
+        if _PERIOD.measuring:
+            _log.write(f"{time.time():.3f},{name},{response_time:.1f},{int(exception is not None)}\n")
 
 
 class _SecureCookiesOverTheProxy(DefaultCookiePolicy):
