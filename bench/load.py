@@ -609,6 +609,8 @@ def main() -> int:
             f"CPU seconds: granian {server_cpu:.0f}, worker {worker_cpu:.0f}, Locust {locust_cpu:.0f} "
             f"(2 cores = {2 * wall:.0f} available)"
         )
+        if after_sign_in and ramp_up_file.exists():  # the reports of the measured period only
+            measured_from = json.loads(ramp_up_file.read_text()).get("measured_from", measured_from)
         print_take_in(args.database_url, since=measured_from, still_waiting=waiting)
         if total is not None and int(total["Request Count"]):
             count = int(total["Request Count"])

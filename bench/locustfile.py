@@ -117,7 +117,14 @@ class _MeasuredPeriod:
         if _RAMP_UP_FILE:
             seconds = round(time.monotonic() - self.began, 1)
             Path(_RAMP_UP_FILE).write_text(
-                json.dumps({"seconds": seconds, "drained": round(drained, 1), "operations": ramp_up})
+                json.dumps(
+                    {
+                        "seconds": seconds,
+                        "drained": round(drained, 1),
+                        "measured_from": time.time(),
+                        "operations": ramp_up,
+                    }
+                )
             )
         environment.stats.reset_all()
         self.measuring = True

@@ -69,7 +69,19 @@ def operations(fixture: dict[str, Any]) -> list[tuple[str, str, Callable[[Any, i
     address = fixture["known_addresses"][-1]  # reports go here: the timeline below stays the same
     violence = fixture["violence_types"][0]
 
+    submitted: dict[str, str] = {}
+
     def report_form(client: Any, n: int) -> Any:
+        answer = _post_report(client, n)
+        submitted["location"] = answer.headers.get("Location", "")
+        return answer
+
+    def report_page(client: Any, n: int) -> Any:
+        if not submitted:
+            report_form(client, -1)
+        return client.get(submitted["location"])
+
+    def _post_report(client: Any, n: int) -> Any:
         return client.post(
             "/reports/new/",
             {
@@ -132,6 +144,7 @@ def operations(fixture: dict[str, Any]) -> list[tuple[str, str, Callable[[Any, i
     return [
         ("intake form: open", "intake_form", get("/reports/new/")),
         ("intake form: submit", "intake_form", report_form),
+        ("intake: report page", "intake_form", report_page),
         ("intake API: send report", "intake_api", api_send),
         ("intake API: read report", "intake_api", api_read),
         ("assessment: open list", "assessor", get("/assessments/?show=open")),

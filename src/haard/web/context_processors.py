@@ -39,11 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if needs_second_factor and not is_verified(user):
         return {}
     caps = capabilities(user)
-    items = [
-        {"url": reverse(name), "label": label, "current": request.path.startswith(reverse(name))}
-        for needed, name, label in menu()
-        if caps.intersection(needed)
-    ]
+    urls = [(reverse(name), label) for needed, name, label in menu() if caps.intersection(needed)]
+    items = [{"url": url, "label": label, "current": request.path.startswith(url)} for url, label in urls]
     return {
         "nav_items": items,
         "acting_membership": acting_membership(request),
