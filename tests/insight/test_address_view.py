@@ -101,6 +101,26 @@ def test_fifty_addresses_per_page(area: Any, vt: Any, client_for: Any) -> None:
     assert len(_rows(_get(client, area, page=2))) == 1
 
 
+def test_the_count_is_of_the_addresses_shown_without_their_joins(area: Any, vt: Any, client_for: Any) -> None:
+    both = area.address()
+    make_report(address=both, at=days_ago(3))
+    make_incident(address=both, at=days_ago(2))
+    for _ in range(50):
+        make_incident(address=area.address(), at=days_ago(2))
+    make_report(address=area.address(), at=days_ago(400))  # before the period: not in the list
+    with CaptureQueriesContext(connection) as queries:
+        response = _get(client_for(vt), area)
+        second = _get(client_for(vt), area, page=2)
+    text = response.content.decode()
+    assert "51 addresses with incidents" in text and "Page 1 of 2" in text
+    assert len(_rows(response)) + len(_rows(second)) == 51
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    # one count a page, of the addresses alone: not of the grouped rows with their reports and
+    # incidents
+    assert len(counts) == 2
+    assert all("GROUP BY" not in sql for sql in counts)
+
+
 def test_colour_per_incident_and_per_address_with_text(area: Any, vt: Any, client_for: Any) -> None:
     address = area.address()
     make_incident(address=address, at=days_ago(2), severity=Severity.ORANGE)
@@ -158,7 +178,9 @@ def test_police_see_their_own_incidents_only(
         address=others, at=days_ago(3), organisation=police_user().memberships.get().team.organisation
     )
     make_report(address=vt_only, at=days_ago(3))
-    assert _rows(_get(client_for(police), area)) == [own.pk]
+    response = _get(client_for(police), area)
+    assert _rows(response) == [own.pk]
+    assert "1 address with incidents" in response.content.decode()  # the count: what they see
 
 
 def test_the_outsider_sees_an_empty_list_and_nobody_is_logged(

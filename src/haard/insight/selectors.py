@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page
 from django.db.models import (
     BooleanField,
     Count,
@@ -41,6 +41,7 @@ from haard.accounts.models import User
 from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.core.models import District, Municipality, Neighbourhood
+from haard.core.paging import CountedPaginator
 from haard.insight import repeats
 from haard.insight.colour import COLOURS_HIGH_FIRST, Colour, ColourRule, colour
 from haard.insight.disclosure import Cell, Protected, protect, threshold
@@ -134,6 +135,30 @@ def _distinct_events(
     return reports.exclude(police_incident__in=counted, police_incident__address_id=F("incident_address_id"))
 
 
+def addresses_with_incidents(sources: Sources, filters: AddressFilters) -> QuerySet[Address]:
+    """The addresses with at least one counted incident in the period: the rows of
+    `annotated_addresses`, without its joins and aggregates (so also what a page counts). The
+    address ids of the reports and of the police incidents are united first: each is read
+    through an index, where testing every address against both is a scan of all addresses."""
+    ids = _address_ids(sources, filters.period)
+    if not ids:
+        return Address.objects.none()
+    first, *rest = ids
+    return Address.objects.filter(pk__in=first.union(*rest) if rest else first)
+
+
+def _address_ids(sources: Sources, period: Any) -> list[QuerySet[Any]]:
+    """The ids of the addresses of the counted reports and police incidents in the period."""
+    found: list[QuerySet[Any]] = []
+    if sources.reports is not None:
+        reports = sources.reports.filter(received_at__gte=period.start, received_at__lt=period.end)
+        found.append(reports.filter(incident_address__isnull=False).order_by().values("incident_address"))
+    if sources.incidents is not None:
+        incidents = sources.incidents.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+        found.append(incidents.filter(address__isnull=False).order_by().values("address"))
+    return found
+
+
 def annotated_addresses(sources: Sources, filters: AddressFilters, rule: ColourRule) -> QuerySet[Any]:
     """Addresses with at least one counted incident in the period, each annotated with
     `incidents` (distinct events in the period), `reports_count`, `police_count`, `window_count`,
@@ -146,7 +171,6 @@ def annotated_addresses(sources: Sources, filters: AddressFilters, rule: ColourR
     start, end = period.start, period.end
     window_start = period.months_back_from_end(rule.window_months)
     earliest = min(start, window_start)
-    present = Q(pk__in=[])
     joins: dict[str, Any] = {}
     annotations: dict[str, Any] = {}
     counts: list[Any] = []
@@ -157,7 +181,6 @@ def annotated_addresses(sources: Sources, filters: AddressFilters, rule: ColourR
         reports = sources.reports
         in_period = reports.filter(received_at__gte=start, received_at__lt=end)
         in_window = reports.filter(received_at__gte=window_start, received_at__lt=end)
-        present |= Q(pk__in=in_period.values("incident_address"))
         joins["r"] = FilteredRelation(
             "reports", condition=Q(reports__received_at__gte=earliest, reports__received_at__lt=end)
         )
@@ -172,7 +195,6 @@ def annotated_addresses(sources: Sources, filters: AddressFilters, rule: ColourR
         incidents = sources.incidents
         in_period_p = incidents.filter(occurred_at__gte=start, occurred_at__lt=end)
         in_window_p = incidents.filter(occurred_at__gte=window_start, occurred_at__lt=end)
-        present |= Q(pk__in=in_period_p.values("address"))
         joins["p"] = FilteredRelation(
             "police_incidents",
             condition=Q(police_incidents__occurred_at__gte=earliest, police_incidents__occurred_at__lt=end),
@@ -186,7 +208,7 @@ def annotated_addresses(sources: Sources, filters: AddressFilters, rule: ColourR
     annotations.setdefault("reports_count", zero)
     annotations.setdefault("police_count", zero)
     return (
-        Address.objects.filter(present)
+        addresses_with_incidents(sources, filters)
         .alias(**joins)
         .annotate(
             **annotations,
@@ -322,8 +344,10 @@ def show_address_page(
     repeat_months = repeats.window_months()
     sees_secrets = veilig_thuis_staff(actor)
     sources = _visible_sources(actor, filters)
-    paginator: Paginator[Any] = Paginator(
-        _sorted_rows(sources, filters, rule, mask=not sees_secrets), PAGE_SIZE
+    paginator = CountedPaginator(
+        _sorted_rows(sources, filters, rule, mask=not sees_secrets),
+        PAGE_SIZE,
+        count=addresses_with_incidents(sources, filters).count,
     )
     page: Page[Any]
     if strict:
