@@ -130,6 +130,27 @@ def test_colour_per_incident_and_per_address_with_text(area: Any, vt: Any, clien
     assert "orange – serious" in text and "green – low" in text  # each incident: its severity, in words
 
 
+def test_the_incidents_of_an_address_newest_first_eight_and_how_many_more(
+    area: Any, vt: Any, client_for: Any
+) -> None:
+    address = area.address()
+    for days in range(1, 11):  # ten: the newest two by the police
+        (make_incident if days <= 2 else make_report)(address=address, at=days_ago(days))
+    newest = timezone.localtime(days_ago(1))
+    text = _get(client_for(vt), area).content.decode()
+    marks = re.search(r'<ul class="marks">(.*?)</ul>', text, flags=re.S)
+    assert marks is not None
+    items = re.findall(r"<li>(.*?)</li>", marks.group(1), flags=re.S)
+    assert len(items) == 9 and items[-1] == "and 2 more"
+    assert f"<span>{newest.day}-{newest.month}-{newest.year} (police)</span>" in items[0]
+    assert "(police)" in items[1] and "(police)" not in items[2]
+    assert all('class="colour colour--' in item for item in items[:8])
+    sign_in_dutch = client_for(vt)
+    sign_in_dutch.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    dutch = _get(sign_in_dutch, area).content.decode()
+    assert "(politie)</span>" in dutch and "<li>en nog 2</li>" in dutch
+
+
 def test_repeats_are_flagged_within_the_window(area: Any, vt: Any, client_for: Any) -> None:
     repeat, single, far_apart = area.address(), area.address(), area.address()
     make_report(address=repeat, at=days_ago(200))
