@@ -541,6 +541,7 @@ def main() -> int:
             measured = {
                 "HAARD_LOAD_MEASURE": str(measure),
                 "HAARD_LOAD_SETTLE": str(args.settle),
+                "HAARD_LOAD_DRAIN_LIMIT": str(DRAIN_LIMIT_S),
                 "HAARD_LOAD_RAMP_UP": str(ramp_up_file),
             }
             requests_log = (

@@ -19,8 +19,9 @@ takes minutes to take), so 50 such users stand for many more real ones:
 The measured period starts once every user has signed in, the sign-ins' backlog has cleared
 (HAARD_LOAD_SETTLE seconds later; it and HAARD_LOAD_MEASURE, the seconds to measure, are set
 by load.py from --settle and --run-time) and the background worker has taken in the reports
-sent during the ramp-up (no task has waited more than two seconds): the statistics of the ramp-up are written
-to HAARD_LOAD_RAMP_UP (a JSON file) and reset, and Locust stops when the period is over.
+sent during the ramp-up (no task has waited more than two seconds; the wait is at most
+HAARD_LOAD_DRAIN_LIMIT seconds): the statistics of the ramp-up are written to
+HAARD_LOAD_RAMP_UP (a JSON file) and reset, and Locust stops when the period is over.
 Signing in costs a deliberate Argon2 hash, and fifty of them at once say nothing about the
 pages of the day's work. Without HAARD_LOAD_MEASURE the ramp-up is counted (Locust's own
 --run-time ends the run). With HAARD_LOAD_REQUESTS_LOG (load.py --requests-log) every
@@ -63,7 +64,7 @@ _RAMP_UP_FILE = os.environ.get("HAARD_LOAD_RAMP_UP", "")
 _SETTLE = float(os.environ.get("HAARD_LOAD_SETTLE", "0") or 0)
 _DATABASE_URL = os.environ.get("DATABASE_URL", "")
 _REQUESTS_LOG = os.environ.get("HAARD_LOAD_REQUESTS_LOG", "")
-_DRAIN_LIMIT_S = 300  # load.py's DRAIN_LIMIT_S
+_DRAIN_LIMIT = float(os.environ.get("HAARD_LOAD_DRAIN_LIMIT", "0") or 0)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _NUMBERS = {kind: itertools.count() for kind in FIXTURE["accounts"]}
 _API_NUMBERS = itertools.count()
@@ -101,7 +102,7 @@ class _MeasuredPeriod:
 
     def begin(self, environment: Environment) -> None:
         settled = time.monotonic()
-        while _backlog() and time.monotonic() - settled < _DRAIN_LIMIT_S:
+        while _backlog() and time.monotonic() - settled < _DRAIN_LIMIT:
             gevent.sleep(1)
         drained = time.monotonic() - settled
         ramp_up = {

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
@@ -51,9 +51,9 @@ def incident_marks(marks: Sequence[Any], shown: int = 8) -> SafeString:
     police = gettext("police")
     items = []
     for mark in marks[:shown]:
-        at = timezone.localtime(mark.at)
+        day = formats.date_format(timezone.localtime(mark.at), "j-n-Y")
         kind = f" ({police})" if mark.kind == "police" else ""
-        items.append((incident_colour(mark.colour, small=True), f"{at.day}-{at.month}-{at.year}{kind}"))
+        items.append((incident_colour(mark.colour, small=True), f"{day}{kind}"))
     html = format_html_join("", "<li>{} <span>{}</span></li>", items)
     if len(marks) > shown:
         more = len(marks) - shown
