@@ -145,3 +145,28 @@ def test_assessment_reminders_on_the_right_working_day(
         assert _overdue_on(frozen, holiday, expert) == [assessment.reference]
     assert _reminded_on(frozen, overdue, expert) == [url]
     assert clock.clock(due, today=overdue).days_overdue == 1
+
+
+@pytest.mark.parametrize(
+    ("days_left", "running", "english", "dutch"),
+    [
+        (3, True, "3 working days left", "nog 3 werkdagen"),
+        (1, True, "1 working day left", "nog 1 werkdag"),
+        (0, True, '<span class="badge">due today</span>', '<span class="badge">verloopt vandaag</span>'),
+        (-2, True, "overdue by 2 working days", "2 werkdagen te laat"),
+        (-2, False, "assessed", "beoordeeld"),
+    ],
+)
+def test_the_clock_badge_in_english_and_dutch(
+    days_left: int, running: bool, english: str, dutch: str
+) -> None:
+    from django.utils import translation
+
+    from haard.triage.templatetags.triage_tags import clock_badge
+
+    shown = clock.Clock(due_on=date(2026, 3, 2), days_left=days_left, running=running)
+    with translation.override("en"):
+        assert english in clock_badge(shown)
+    with translation.override("nl"):
+        assert dutch in clock_badge(shown)
+    assert ("badge--warning" in clock_badge(shown)) == (running and days_left < 0)

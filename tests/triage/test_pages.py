@@ -87,6 +87,36 @@ def test_the_assessor_works_through_the_pages() -> None:
     assert HandOver.objects.get(assessment=assessment).status == HandOverStatus.PROPOSED
 
 
+def test_a_list_row_names_every_report_and_its_people_in_order() -> None:
+    household, people = family(3)
+    first, assessment = assessed_report(people=people[:2], household=household)
+    second, joined = assessed_report(people=[people[2]])
+    assert joined == assessment
+    _other_report, other = assessed_report(people=family()[1])
+    user = assessor()
+    client = _client(user)
+
+    html = client.get(reverse("triage:assessment_list") + "?show=all").content.decode()
+    row = html[html.index(assessment.reference) : html.index("</tr>", html.index(assessment.reference))]
+    assert f"{first.reference}, {second.reference}" in row
+    names = [p.full_name for p in people]
+    assert f"{names[0]}, {names[1]}; {names[2]}" in row
+    assert other.reference in html and other.reference not in row
+
+    entry = AccessLogEntry.objects.filter(user=user, record_type="triage.Assessment").latest("pk")
+    shown = set(entry.subjects.values_list("person_id", flat=True))
+    assert {p.pk for p in people} <= shown
+    assert len(shown) == 5  # the three of the first assessment and the two of the other
+
+    listed = client.get("/api/v1/assessments/?show=all").json()
+    assert {row["reference"]: row["reports"] for row in listed}[assessment.reference] == [
+        first.reference,
+        second.reference,
+    ]
+    detail = client.get(f"/api/v1/assessments/{assessment.pk}").json()
+    assert detail["reports"] == [first.reference, second.reference]
+
+
 def test_the_route_form_names_the_wrong_field() -> None:
     household, people = family()
     _r, assessment = assessed_report(people=people, household=household)

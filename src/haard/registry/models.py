@@ -65,6 +65,11 @@ class Gender(models.TextChoices):
     OTHER = "x", _("other or unknown")
 
 
+def person_name(first_names: str, surname_prefix: str, surname: str) -> str:
+    """A person's name as every screen writes it: "Anna van Dijk"."""
+    return " ".join(part for part in (first_names, surname_prefix, surname) if part)
+
+
 class Person(TimeStampedModel):
     access_capability: ClassVar[str] = "view_personal_data"
 
@@ -130,7 +135,7 @@ class Person(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.first_names, self.surname_prefix, self.surname) if p)
+        return person_name(self.first_names, self.surname_prefix, self.surname)
 
     def set_bsn(self, bsn: str) -> None:
         """Store an already validated BSN encrypted, with its keyed hash for look-up."""

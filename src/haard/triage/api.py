@@ -107,7 +107,7 @@ def _clock(assessment: Assessment) -> dict[str, object]:
     }
 
 
-def _summary(assessment: Assessment) -> dict[str, object]:
+def _summary(assessment: Assessment, reports: list[str]) -> dict[str, object]:
     return {
         "id": assessment.pk,
         "reference": assessment.reference,
@@ -115,7 +115,7 @@ def _summary(assessment: Assessment) -> dict[str, object]:
         "municipality": assessment.municipality.code,
         "received_on": assessment.received_on,
         "clock": _clock(assessment),
-        "reports": [link.report.reference for link in assessment.assessed_reports.all()],
+        "reports": reports,
         "outcome": assessment.outcome,
         "severity": assessment.severity,
     }
@@ -130,7 +130,7 @@ def _detail(view: selectors.AssessmentView) -> dict[str, object]:
     preview, missing = services.evaluate(assessment)
     rule = assessment.rule or preview
     return {
-        **_summary(assessment),
+        **_summary(assessment, [link.report.reference for link in assessment.assessed_reports.all()]),
         "instrument": str(assessment.instrument),
         "people": _people(assessment),
         "answers": [
@@ -164,7 +164,7 @@ def list_assessments(request: HttpRequest, filters: Query[AssessmentFilterIn]) -
     page = selectors.show_assessment_page(
         request=request, show=filters.show, page_number=filters.page, strict=True
     )
-    return [_summary(a) for a in page.object_list]
+    return [_summary(a, a.report_references) for a in page.object_list]  # type: ignore[attr-defined]
 
 
 class HandOverFilterIn(Schema):

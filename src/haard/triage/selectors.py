@@ -4,6 +4,7 @@ entry with the people shown."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from haard.audit.models import Action
 from haard.audit.services import log_access
 from haard.core.paging import page_of
 from haard.intake.models import Report, ReportPerson
+from haard.registry.models import person_name
 from haard.triage import clock as clocks
 from haard.triage.models import (
     CLOCK_RUNNING,
@@ -46,6 +48,52 @@ def _with_reports(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
     )
 
 
+_LISTED_FIELDS = (
+    "reference",
+    "status",
+    "received_on",
+    "due_on",
+    "outcome",
+    "severity",
+    "municipality__name",
+    "municipality__code",
+)
+
+
+def _with_columns(assessments: list[Assessment]) -> list[int]:
+    """Give each assessment of a list page its `report_references` and `people_names` (the
+    "Reports" and "People" columns) from two queries of plain values, and return the ids of
+    the people shown. Prefetching the reports and their people instead builds a model and a
+    queryset for every report and person on the page, which costs more than the rest of it."""
+    reports: dict[int, list[int]] = defaultdict(list)
+    references: dict[int, str] = {}
+    links = (
+        AssessedReport.objects.filter(assessment_id__in=[a.pk for a in assessments])
+        .order_by("added_at", "pk")
+        .values_list("assessment_id", "report_id", "report__reference")
+    )
+    for assessment_id, report_id, reference in links:
+        reports[assessment_id].append(report_id)
+        references[report_id] = reference
+    names: dict[int, list[str]] = defaultdict(list)
+    shown: set[int] = set()
+    people = (
+        ReportPerson.objects.filter(report_id__in=list(references))
+        .order_by("pk")
+        .values_list(
+            "report_id", "person_id", "person__first_names", "person__surname_prefix", "person__surname"
+        )
+    )
+    for report_id, person_id, *name in people:
+        names[report_id].append(person_name(*name))
+        shown.add(person_id)
+    for assessment in assessments:
+        ids = reports[assessment.pk]
+        assessment.report_references = [references[r] for r in ids]  # type: ignore[attr-defined]
+        assessment.people_names = "; ".join(", ".join(names[r]) for r in ids)  # type: ignore[attr-defined]
+    return sorted(shown)
+
+
 def assessment_list(*, actor: User, show: str = "open", today: date | None = None) -> QuerySet[Assessment]:
     """Visible assessments: `open` (not yet routed), `due` (clock running, not overdue),
     `overdue` (clock running, due date passed) or `all`; the most urgent first."""
@@ -57,7 +105,7 @@ def assessment_list(*, actor: User, show: str = "open", today: date | None = Non
         assessments = assessments.filter(status__in=CLOCK_RUNNING, due_on__gte=today)
     elif show == "overdue":
         assessments = assessments.filter(status__in=CLOCK_RUNNING, due_on__lt=today)
-    return _with_reports(assessments).order_by("due_on", "pk")
+    return assessments.select_related("municipality").only(*_LISTED_FIELDS).order_by("due_on", "pk")
 
 
 def people_of(assessment: Assessment) -> list[int]:
@@ -92,7 +140,7 @@ def show_assessment_page(
             action=Action.SEARCH,
             record_type="triage.Assessment",
             query=f"show={show}",
-            person_ids=[pid for a in page.object_list for pid in people_of(a)],
+            person_ids=_with_columns(list(page.object_list)),
         )
     return page
 
