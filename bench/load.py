@@ -21,8 +21,8 @@ Locust's --run-time does; the figures before December 2026 in RESULTS.md were ta
 to 7) between two pieces of work; `--wait 1,3` is a stress variant; `--classes
 IntakeWorkerForm IntakeSystemApi` runs only those kinds of user (to see an operation without
 the others' load), and `--requests-log FILE` writes every request of the measured period to
-FILE. The run prints the load average during the run and the CPU seconds of granian and of
-Locust (all three share the machine with PostgreSQL).
+FILE. The run prints the load average during the run and the CPU seconds of granian, the
+worker, PostgreSQL and Locust (all four share the machine).
 
 Accounts. Every Locust user signs in once, with its own account: password and a code from
 its own authenticator (a code is accepted once per 30-second step and device, so accounts are
@@ -323,6 +323,25 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _postgres_cpu() -> dict[int, float]:
+    """The CPU seconds of every PostgreSQL process on this machine, by process id."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().startswith("postgres"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return {pid: _cpu_seconds([pid]) for pid in pids}
+
+
+def _postgres_cpu_since(before: dict[int, float]) -> float:
+    """PostgreSQL's CPU seconds since `before`: its processes then and those started since
+    (a process that ended in between is not counted)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _postgres_cpu().items())
+
+
 def _check_proxy_rule(base_url: str) -> None:
     """Production refuses plain HTTP without the proxy's header: a redirect to https."""
     import requests
@@ -561,6 +580,7 @@ def main() -> int:
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             server_cpu_before = _cpu_seconds(server.pids())
             worker_cpu_before = _cpu_seconds(worker.pids())
+            postgres_cpu_before = _postgres_cpu()
             measured_from = time.time()
             started = time.perf_counter()
             with LoadSampler() as sampler:
@@ -575,6 +595,7 @@ def main() -> int:
             wall = time.perf_counter() - started
             children_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # Locust, before granian ends
             server_cpu = _cpu_seconds(server.pids()) - server_cpu_before
+            postgres_cpu = _postgres_cpu_since(postgres_cpu_before)
             waiting = _wait_for_take_in(args.database_url)
             worker_cpu = _cpu_seconds(worker.pids()) - worker_cpu_before
         finally:
@@ -607,7 +628,8 @@ def main() -> int:
             f"max {max(loads):.2f}, end {loads[-1]:.2f}; after: {appserver.load_average()}"
         )
         print(
-            f"CPU seconds: granian {server_cpu:.0f}, worker {worker_cpu:.0f}, Locust {locust_cpu:.0f} "
+            f"CPU seconds: granian {server_cpu:.0f}, worker {worker_cpu:.0f}, PostgreSQL {postgres_cpu:.0f}, "
+            f"Locust {locust_cpu:.0f} "
             f"(2 cores = {2 * wall:.0f} available)"
         )
         if after_sign_in and ramp_up_file.exists():  # the reports of the measured period only
