@@ -48,6 +48,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import secrets
 import statistics
@@ -60,7 +61,6 @@ from pathlib import Path
 from typing import Any
 
 import appserver
-from locust.util.timespan import parse_timespan
 
 TARGETS_MS = {"intake": 50.0, "case": 100.0}
 RAMP_UP_LIMIT_S = 300  # every user must have signed in by then
@@ -323,23 +323,37 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def _postgres_cpu() -> dict[int, float]:
-    """The CPU seconds of every PostgreSQL process on this machine, by process id."""
-    pids = []
+def _postgres_cpu() -> tuple[dict[int, float], float]:
+    """The CPU seconds of every PostgreSQL process on this machine, by process id, and those
+    of the processes that ended (the server reaps its backends: its children's time)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    running: dict[int, float] = {}
+    reaped = 0.0
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().startswith("postgres"):
-                    pids.append(int(entry.name))
-            except OSError:
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "comm").read_text().startswith("postgres"):
                 continue
-    return {pid: _cpu_seconds([pid]) for pid in pids}
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        running[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        reaped += (int(fields[13]) + int(fields[14])) / ticks  # cutime + cstime: ended children
+    return running, reaped
 
 
-def _postgres_cpu_since(before: dict[int, float]) -> float:
-    """PostgreSQL's CPU seconds since `before`: its processes then and those started since
-    (a process that ended in between is not counted)."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _postgres_cpu().items())
+def _postgres_cpu_since(before: tuple[dict[int, float], float]) -> float:
+    """PostgreSQL's CPU seconds since `before`: of the processes running now, those that ended
+    in between (a backend lives as long as an app server's connection, CONN_MAX_AGE), less
+    what the ended ones had used before."""
+    (running_before, reaped_before), (running, reaped) = before, _postgres_cpu()
+    ended_before = sum(cpu for pid, cpu in running_before.items() if pid not in running)
+    return (
+        sum(cpu - running_before.get(pid, 0.0) for pid, cpu in running.items())
+        + (reaped - reaped_before)
+        - ended_before
+    )
 
 
 def _check_proxy_rule(base_url: str) -> None:
@@ -524,6 +538,10 @@ def main() -> int:
             seconds = warm_up(server.base_url, fixture, rounds=rounds)
             print(f"warm-up: every scenario page {rounds} times in {seconds:.0f} s")
             after_sign_in = not (args.with_ramp_up or args.reset_stats)
+            # Imported here: importing locust patches the standard library for gevent, which
+            # the runner and profile_requests.py (which imports this module) must not be.
+            from locust.util.timespan import parse_timespan
+
             measure = parse_timespan(args.run_time)
             ramp_up_file = var_dir / "ramp_up.json"
             # After sign-in, the locustfile ends the run; --run-time is then only a safety net.
