@@ -323,6 +323,21 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _seconds(timespan: str) -> int:
+    """Locust's --run-time ("300", "300s", "5m", "1h30m") in seconds. Not Locust's own parser:
+    importing locust patches the standard library for gevent, which this runner and
+    profile_requests.py (which imports this module) must not be."""
+    import re
+
+    if timespan.strip().isdigit():
+        return int(timespan)
+    parts = re.fullmatch(r"\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*", timespan)
+    if not parts or not any(parts.groups()):
+        raise SystemExit(f"--run-time {timespan!r}: write it as 300, 300s, 5m or 1h30m")
+    hours, minutes, seconds = (int(g or 0) for g in parts.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
 def _postgres_cpu() -> tuple[dict[int, float], float]:
     """The CPU seconds of every PostgreSQL process on this machine, by process id, and those
     of the processes that ended (the server reaps its backends: its children's time)."""
@@ -538,11 +553,7 @@ def main() -> int:
             seconds = warm_up(server.base_url, fixture, rounds=rounds)
             print(f"warm-up: every scenario page {rounds} times in {seconds:.0f} s")
             after_sign_in = not (args.with_ramp_up or args.reset_stats)
-            # Imported here: importing locust patches the standard library for gevent, which
-            # the runner and profile_requests.py (which imports this module) must not be.
-            from locust.util.timespan import parse_timespan
-
-            measure = parse_timespan(args.run_time)
+            measure = _seconds(args.run_time)
             ramp_up_file = var_dir / "ramp_up.json"
             # After sign-in, the locustfile ends the run; --run-time is then only a safety net.
             run_time = (
