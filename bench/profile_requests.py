@@ -6,8 +6,9 @@ in-process, with production settings, against the load test's database, under cP
     uv run python -W ignore bench/profile_requests.py --requests 30 --only "case page" --top 40
     uv run python -W ignore bench/profile_requests.py --requests 10 --calls
 
-For every operation it prints the wall and CPU milliseconds per request (median) and the SQL
-statements per request; with --calls, the Python function calls per request (mean; unlike
+For every operation it prints the wall and CPU milliseconds per request (median), the CPU
+milliseconds of its PostgreSQL backend per request (mean; the server must run on this machine)
+and the SQL statements per request; with --calls, the Python function calls per request (mean; unlike
 time, this does not depend on how fast the machine is that day); with --top, the functions
 that took the most time (own time and cumulative) over all requests of the operations chosen.
 The requests go through the whole middleware stack (Django's test client) with the production
@@ -218,7 +219,7 @@ def main() -> int:
             executed.append(f"{(time.perf_counter() - started) * 1000:6.2f} ms  {sql}")
 
     profile = cProfile.Profile()
-    heading = f"{'operation':<28} {'wall ms':>8} {'cpu ms':>8} {'SQL':>5}"
+    heading = f"{'operation':<28} {'wall ms':>8} {'cpu ms':>8} {'pg ms':>6} {'SQL':>5}"
     print(heading + (f" {'calls':>9}" if args.calls else ""))
     for name, kind, request in operations(fixture):
         chosen = not args.only or name in args.only
@@ -228,6 +229,8 @@ def main() -> int:
             if answer.status_code not in (200, 201, 302):
                 raise SystemExit(f"{name}: {answer.status_code} {answer.content[:300]!r}")
         walls, cpus, statements, calls = [], [], [], []
+        backend = connection.connection.info.backend_pid  # on this machine: its CPU in /proc
+        backend_cpu = load._cpu_seconds([backend])
         for n in range(args.requests):
             executed.clear()
             with connection.execute_wrapper(count):
@@ -248,8 +251,9 @@ def main() -> int:
             statements.append(len(executed))
         if chosen and args.sql:
             print(*(f"    {sql[: args.sql_width]}" for sql in executed), sep="\n")
+        postgres_ms = (load._cpu_seconds([backend]) - backend_cpu) * 1000 / args.requests
         print(
-            f"{name:<28} {statistics.median(walls):8.1f} {statistics.median(cpus):8.1f} "
+            f"{name:<28} {statistics.median(walls):8.1f} {statistics.median(cpus):8.1f} {postgres_ms:6.1f} "
             f"{statistics.median(statements):5.0f}" + (f" {statistics.mean(calls):9,.0f}" if calls else "")
         )
     if args.top:
