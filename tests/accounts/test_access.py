@@ -245,3 +245,23 @@ def test_an_outsider_has_no_grants_and_no_case_page(own_case: Case, outsider: An
     assert access.grants(AnonymousUser()) == () and access.capabilities(AnonymousUser()) == frozenset()
     page = sign_in(Client(), outsider).get(reverse("cases:case_detail", args=[own_case.pk]))
     assert page.status_code in (403, 404)
+
+
+def test_a_case_seen_through_a_relation_is_logged_without_emergency(
+    own_case: Case, other_case: Case, case_manager: Any
+) -> None:
+    grant_emergency_access(
+        actor=case_manager,
+        membership=None,
+        model_label="cases.Case",
+        object_id=other_case.pk,
+        reason="Acute melding buiten kantoortijd, politie ter plaatse",
+    )
+    client = sign_in(Client(), case_manager)
+    assert client.get(reverse("cases:case_detail", args=[own_case.pk])).status_code == 200
+    own = AccessLogEntry.objects.latest("id")
+    assert own.record_id == str(own_case.pk) and not own.emergency and own.reason == ""
+    assert client.get(reverse("cases:case_detail", args=[other_case.pk])).status_code == 200
+    other = AccessLogEntry.objects.latest("id")
+    assert other.record_id == str(other_case.pk) and other.emergency
+    assert "politie ter plaatse" in other.reason
