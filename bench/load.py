@@ -309,18 +309,20 @@ class LoadSampler:
             self._stop.wait(5)
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    import os
-
+def _cpu_times(pid: int) -> tuple[float, float] | None:
+    """A process's own CPU seconds and those of its children that ended and were reaped, or
+    None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-    return total
+    own = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return own, (int(fields[13]) + int(fields[14])) / ticks  # cutime + cstime
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    return sum(times[0] for times in map(_cpu_times, pids) if times is not None)
 
 
 def _seconds(timespan: str) -> int:
@@ -341,20 +343,18 @@ def _seconds(timespan: str) -> int:
 def _postgres_cpu() -> tuple[dict[int, float], float]:
     """The CPU seconds of every PostgreSQL process on this machine, by process id, and those
     of the processes that ended (the server reaps its backends: its children's time)."""
-    ticks = os.sysconf("SC_CLK_TCK")
     running: dict[int, float] = {}
     reaped = 0.0
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
         try:
-            if not (entry / "comm").read_text().startswith("postgres"):
+            if not entry.name.isdigit() or not (entry / "comm").read_text().startswith("postgres"):
                 continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        running[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-        reaped += (int(fields[13]) + int(fields[14])) / ticks  # cutime + cstime: ended children
+        times = _cpu_times(int(entry.name))
+        if times is not None:
+            running[int(entry.name)] = times[0]
+            reaped += times[1]
     return running, reaped
 
 

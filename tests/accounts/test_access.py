@@ -131,14 +131,14 @@ def test_emergency_access_needs_a_reason_is_logged_and_reviewed(other_case: Case
         review_emergency_access(actor=privacy, grant=grant, justified=False, note="")
 
 
-def test_emergency_access_expires(other_case: Case, case_manager: Any) -> None:
-    grant_emergency_access(
-        actor=case_manager,
-        membership=None,
-        model_label="cases.Case",
-        object_id=other_case.pk,
-        reason="Acute dreiging",
+def _break_glass(actor: Any, case: Case, reason: str) -> EmergencyAccess:
+    return grant_emergency_access(
+        actor=actor, membership=None, model_label="cases.Case", object_id=case.pk, reason=reason
     )
+
+
+def test_emergency_access_expires(other_case: Case, case_manager: Any) -> None:
+    _break_glass(case_manager, other_case, "Acute dreiging")
     assert Case.objects.visible_to(case_manager).filter(pk=other_case.pk).exists()
     EmergencyAccess.objects.update(expires_at=timezone.now())
     assert not Case.objects.visible_to(case_manager).filter(pk=other_case.pk).exists()
@@ -147,13 +147,7 @@ def test_emergency_access_expires(other_case: Case, case_manager: Any) -> None:
 def test_roles_without_break_glass_cannot_request_it(other_case: Case) -> None:
     professional = make_user("professional")
     with pytest.raises(AccessRefusedError):
-        grant_emergency_access(
-            actor=professional,
-            membership=None,
-            model_label="cases.Case",
-            object_id=other_case.pk,
-            reason="x" * 20,
-        )
+        _break_glass(professional, other_case, "x" * 20)
     assert sign_in(Client(), professional).get(reverse("cases:emergency_access")).status_code == 403
 
 
@@ -162,13 +156,7 @@ def test_nobody_reviews_their_own_emergency_access(other_case: Case) -> None:
     Membership.objects.create(
         user=officer, team=TeamFactory(), role=make_user("case_manager").memberships.get().role
     )
-    grant = grant_emergency_access(
-        actor=officer,
-        membership=None,
-        model_label="cases.Case",
-        object_id=other_case.pk,
-        reason="Acute dreiging",
-    )
+    grant = _break_glass(officer, other_case, "Acute dreiging")
     with pytest.raises(AccessRefusedError):
         review_emergency_access(actor=officer, grant=grant, justified=True, note="")
 
@@ -250,13 +238,7 @@ def test_an_outsider_has_no_grants_and_no_case_page(own_case: Case, outsider: An
 def test_a_case_seen_through_a_relation_is_logged_without_emergency(
     own_case: Case, other_case: Case, case_manager: Any
 ) -> None:
-    grant_emergency_access(
-        actor=case_manager,
-        membership=None,
-        model_label="cases.Case",
-        object_id=other_case.pk,
-        reason="Acute melding buiten kantoortijd, politie ter plaatse",
-    )
+    _break_glass(case_manager, other_case, "Acute melding buiten kantoortijd, politie ter plaatse")
     client = sign_in(Client(), case_manager)
     assert client.get(reverse("cases:case_detail", args=[own_case.pk])).status_code == 200
     own = AccessLogEntry.objects.latest("id")

@@ -135,12 +135,13 @@ def show_assessment_page(
     for assessment in page.object_list:
         with_clock(assessment, today)
     if page.object_list:
+        shown = _with_columns(list(page.object_list))
         log_access(
             request=request,
             action=Action.SEARCH,
             record_type="triage.Assessment",
             query=f"show={show}",
-            person_ids=_with_columns(list(page.object_list)),
+            person_ids=shown,
         )
     return page
 
