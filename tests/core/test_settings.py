@@ -100,3 +100,34 @@ def test_the_app_server_process_freezes_what_it_loaded_out_of_the_collectors_sig
     assert result.returncode == 0, result.stderr
     before, after = (int(n) for n in result.stdout.split())
     assert before == 0 and after > 50_000  # Django, the apps and every view module
+
+
+PRINT_DATABASE_OPTIONS = (
+    "import haard.settings as s; print(sorted(s.DATABASES['default'].get('OPTIONS', {}).items()))"
+)
+POSTGRES = {"DATABASE_URL": "postgres://haard@db.example:5432/haard"}
+
+
+def test_postgresql_binds_values_on_the_server_and_prepares_repeated_statements() -> None:
+    result = _run(PRINT_DATABASE_OPTIONS, **POSTGRES)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler() -> None:
+    result = _run(PRINT_DATABASE_OPTIONS, **POSTGRES, HAARD_DB_PREPARED_STATEMENTS="off")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_bad_prepared_statements_value_is_refused_by_name() -> None:
+    result = _run(PRINT_DATABASE_OPTIONS, **POSTGRES, HAARD_DB_PREPARED_STATEMENTS="sometimes")
+    assert result.returncode != 0
+    assert "HAARD_DB_PREPARED_STATEMENTS must be one of" in result.stderr
+
+
+def test_sqlite_keeps_its_own_options() -> None:
+    result = _run(PRINT_DATABASE_OPTIONS)
+    assert result.returncode == 0, result.stderr
+    assert "server_side_binding" not in result.stdout
+    assert "transaction_mode" in result.stdout

@@ -1,0 +1,37 @@
+"""On PostgreSQL a connection prepares the statements it repeats, so that PostgreSQL plans them
+once (the settings are tested in test_settings.py); a prepared statement still answers every
+user with that user's own access rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"),
+]
+
+
+def _prepared() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return int(cursor.fetchone()[0])
+
+
+def test_a_repeated_page_is_prepared_and_still_refuses_the_outsider(
+    signed_in: Any, case_manager: Any, outsider: Any, own_case: Any
+) -> None:
+    url = reverse("cases:case_detail", args=[own_case.pk])
+    owner, stranger = signed_in(case_manager), signed_in(outsider)
+    before = _prepared()
+    for _ in range(6):
+        assert owner.get(url).status_code == 200
+    assert _prepared() > before
+    for _ in range(6):
+        assert stranger.get(url).status_code == 404
+    assert owner.get(url).status_code == 200
+    assert own_case.reference in owner.get(url).content.decode()
