@@ -157,6 +157,7 @@ elif env_bool("HAARD_DB_PREPARED_STATEMENTS", default=True):
     # them: bench/RESULTS.md). Off behind a pooler that drops prepared statements (PgBouncer
     # in transaction mode before 1.21).
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    DATABASES["default"]["ENGINE"] = "haard.core.postgresql"  # bulk writes within the parameter limit
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

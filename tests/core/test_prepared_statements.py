@@ -1,6 +1,7 @@
 """On PostgreSQL a connection prepares the statements it repeats, so that PostgreSQL plans them
 once (the settings are tested in test_settings.py); a prepared statement still answers every
-user with that user's own access rule."""
+user with that user's own access rule, and a bulk write larger than the protocol's 65,535
+bound parameters is split instead of refused."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.urls import reverse
+
+from haard.core.models import Region
 
 pytestmark = [
     pytest.mark.django_db,
@@ -35,3 +38,14 @@ def test_a_repeated_page_is_prepared_and_still_refuses_the_outsider(
         assert stranger.get(url).status_code == 404
     assert owner.get(url).status_code == 200
     assert own_case.reference in owner.get(url).content.decode()
+
+
+def test_a_bulk_update_beyond_the_parameter_limit_is_split() -> None:
+    rows = 22_000  # three parameters a row in one UPDATE: 66,000, over the limit
+    Region.objects.bulk_create(Region(name=f"Bulk {n}") for n in range(rows))
+    regions = list(Region.objects.filter(name__startswith="Bulk "))
+    for region in regions:
+        region.name = region.name.replace("Bulk", "Split")
+    assert Region.objects.bulk_update(regions, ["name"]) == rows
+    assert Region.objects.filter(name__startswith="Split ").count() == rows
+    assert not Region.objects.filter(name__startswith="Bulk ").exists()

@@ -103,7 +103,8 @@ def test_the_app_server_process_freezes_what_it_loaded_out_of_the_collectors_sig
 
 
 PRINT_DATABASE_OPTIONS = (
-    "import haard.settings as s; print(sorted(s.DATABASES['default'].get('OPTIONS', {}).items()))"
+    "import haard.settings as s; d = s.DATABASES['default']; "
+    "print(d['ENGINE'], sorted(d.get('OPTIONS', {}).items()))"
 )
 POSTGRES = {"DATABASE_URL": "postgres://haard@db.example:5432/haard"}
 
@@ -111,13 +112,15 @@ POSTGRES = {"DATABASE_URL": "postgres://haard@db.example:5432/haard"}
 def test_postgresql_binds_values_on_the_server_and_prepares_repeated_statements() -> None:
     result = _run(PRINT_DATABASE_OPTIONS, **POSTGRES)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert result.stdout.strip() == (
+        "haard.core.postgresql [('prepare_threshold', 5), ('server_side_binding', True)]"
+    )
 
 
 def test_prepared_statements_can_be_turned_off_for_a_pooler() -> None:
     result = _run(PRINT_DATABASE_OPTIONS, **POSTGRES, HAARD_DB_PREPARED_STATEMENTS="off")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.strip() == "django.db.backends.postgresql []"
 
 
 def test_a_bad_prepared_statements_value_is_refused_by_name() -> None:
