@@ -152,7 +152,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("HAARD_TEST_SQLITE", "") or None}
 elif env_bool("HAARD_DB_PREPARED_STATEMENTS", default=True):
     # Values bound by the server, not written into the SQL, so that psycopg can prepare a
-    # statement the fifth time a connection runs it; PostgreSQL then plans it once per
+    # statement the sixth time a connection runs it; PostgreSQL then plans it once per
     # connection instead of at every request (planning a page's joins cost more than running
     # them: bench/RESULTS.md). Off behind a pooler that drops prepared statements (PgBouncer
     # in transaction mode before 1.21).
