@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +42,14 @@ def test_repeat_and_during_involvement_as_cbs_counts() -> None:
     Report.objects.filter(pk__in=[earlier.pk, during.pk]).update(status=ReportStatus.CLOSED)
     again = make_report(people=[person, PersonFactory()])
     assert again.repeat_class == RepeatClass.REPEAT
+
+
+def test_a_case_opened_today_counts_in_the_first_hour_after_dutch_midnight(frozen: Any) -> None:
+    frozen(datetime(2026, 12, 5, 0, 30))  # 23:30 on the 4th in UTC
+    case = make_case(team=TeamFactory(), people=1)
+    assert case.opened_on == date(2026, 12, 5)
+    report = make_report(people=[case.members.get().person], received_at=timezone.now().astimezone(UTC))
+    assert report.repeat_class == RepeatClass.DURING_INVOLVEMENT
 
 
 def test_an_open_case_makes_it_during_involvement() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -366,6 +366,16 @@ def test_work_list_shows_waiting_and_planned_departures_to_the_staff_only(
         list(shelter_work(shelter.coordinator, today, 50))
     for other in (coordinator_of(make_facility()), make_user("case_manager")):
         assert not [i for i in work_for(other, today) if i.kind.startswith("shelter.")]
+
+
+def test_the_waiting_since_date_is_the_dutch_day(shelter: Shelter) -> None:
+    # 23:30 on 4 December in UTC is half past midnight on 5 December in the Netherlands.
+    WaitingListEntry.objects.filter(pk=shelter.entry.pk).update(
+        registered_at=datetime(2026, 12, 4, 23, 30, tzinfo=UTC)
+    )
+    items = work_for(shelter.coordinator, timezone.localdate())
+    waiting = next(i for i in items if i.kind == "shelter.waiting")
+    assert "05-12-2026" in str(waiting.detail)
 
 
 def test_menu_offers_shelter_to_coordinators(shelter: Shelter) -> None:

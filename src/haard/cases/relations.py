@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from haard.accounts.access import register_relation, team_ids
 from haard.accounts.models import User
@@ -31,11 +32,12 @@ def open_case_involvement(person_ids: list[int], at: datetime) -> bool:
     """A report about someone in an open or monitored case, or in a closed case whose
     follow-up still runs, arrives during an involvement."""
     following = FollowUpCheck.objects.filter(status=FollowUpStatus.PENDING).values("case_id")
+    day = timezone.localdate(at)  # the day in the Netherlands, as a case's dates are
     return CaseMember.objects.filter(
         Q(case__status__in=[CaseStatus.OPEN, CaseStatus.MONITORING])
-        | Q(case__status=CaseStatus.CLOSED, case__closed_on__lte=at.date(), case_id__in=following),
+        | Q(case__status=CaseStatus.CLOSED, case__closed_on__lte=day, case_id__in=following),
         person_id__in=person_ids,
-        case__opened_on__lte=at.date(),
+        case__opened_on__lte=day,
     ).exists()
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haard.accounts.access import has_capability
@@ -35,7 +36,7 @@ def shelter_work(actor: Any, today: date, limit: int) -> Iterable[WorkItem]:
             detail=_("Priority: %(priority)s, waiting since %(since)s")
             % {
                 "priority": entry.get_priority_display(),
-                "since": entry.registered_at.date().strftime("%d-%m-%Y"),
+                "since": timezone.localdate(entry.registered_at).strftime("%d-%m-%Y"),
             },
         )
         for entry in waiting
