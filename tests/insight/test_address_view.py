@@ -4,7 +4,7 @@ addresses, who may see what, the access log and the number of queries."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -170,6 +170,27 @@ def test_repeats_are_flagged_within_the_window(area: Any, vt: Any, client_for: A
     assert flagged() == {repeat.pk}
     RegionSetting.objects.create(key="insight.repeat_window_months", value=24)
     assert flagged() == {repeat.pk, far_apart.pk}
+
+
+def test_the_repeat_window_counts_months_on_the_dutch_calendar(
+    area: Any, vt: Any, client_for: Any, frozen: Any
+) -> None:
+    """1 March 00:30 in Amsterdam is 28 February 23:30 UTC: three months on is 1 June, so a
+    report on 30 May repeats it (counted from the UTC day, the window ended on 28 May)."""
+    frozen(datetime(2026, 6, 15, 12, 0))
+    RegionSetting.objects.create(key="insight.repeat_window_months", value=3)
+    address = area.address()
+    make_report(address=address, at=timezone.make_aware(datetime(2026, 3, 1, 0, 30)))
+    make_incident(address=address, at=timezone.make_aware(datetime(2026, 5, 30, 12, 0)))
+    text = _get(client_for(vt), area).content.decode()
+    assert _rows_html(text)[address.pk].count('class="repeat"') == 1
+
+
+def _rows_html(text: str) -> dict[int, str]:
+    return {
+        int(pk): rest
+        for pk, rest in re.findall(r'href="/insight/addresses/(\d+)/"(.*?)</tr>', text, flags=re.S)
+    }
 
 
 def test_a_report_linked_to_its_incident_is_not_a_repeat(area: Any, vt: Any, client_for: Any) -> None:

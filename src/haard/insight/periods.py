@@ -18,9 +18,16 @@ def add_months(day: date, months: int) -> date:
 
 
 def months_after(moment: datetime, months: int) -> datetime:
-    """The moment `months` later, clamped to the month's end like `add_months`."""
-    shifted = add_months(moment.date(), months)
-    return moment.replace(year=shifted.year, month=shifted.month, day=shifted.day)
+    """The moment `months` later on the region's calendar and clock, clamped to the month's
+    end like `add_months`: 1 March 00:30 in Amsterdam (28 February 23:30 UTC) three months on
+    is 1 June 00:30 in Amsterdam, whichever zone `moment` is given in."""
+    if timezone.is_naive(moment):
+        shifted = add_months(moment.date(), months)
+        return moment.replace(year=shifted.year, month=shifted.month, day=shifted.day)
+    local = timezone.localtime(moment)
+    shifted = add_months(local.date(), months)
+    wall_clock = local.replace(year=shifted.year, month=shifted.month, day=shifted.day, tzinfo=None)
+    return timezone.make_aware(wall_clock)
 
 
 def start_of(day: date) -> datetime:
