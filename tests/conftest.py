@@ -4,7 +4,7 @@ client signed in with a verified second factor, and PostgreSQL test-database hou
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -45,12 +45,16 @@ def english(settings: Any) -> Iterator[None]:
 @pytest.fixture
 def frozen(monkeypatch: Any) -> Callable[[datetime], datetime]:
     """`frozen(moment)` fixes `timezone.now()` (and so `timezone.localdate()`, every default
-    date and every clock) at `moment`; a naive moment is taken in the project's time zone."""
+    date and every clock) at `moment`; a naive moment is taken in the project's time zone.
+    The frozen clock answers in UTC, as Django's does: code that takes the day or the year of
+    a moment without converting it to the region's time zone first fails here as it would at
+    night in production."""
 
     def freeze(moment: datetime) -> datetime:
         aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-        monkeypatch.setattr(timezone, "now", lambda: aware)
-        return aware
+        in_utc = aware.astimezone(UTC)
+        monkeypatch.setattr(timezone, "now", lambda: in_utc)
+        return in_utc
 
     return freeze
 

@@ -28,10 +28,16 @@ pytestmark = pytest.mark.django_db
 def test_a_report_gets_a_reference_people_and_violence_types() -> None:
     person = PersonFactory()
     report = make_report(people=[person])
-    assert report.reference.startswith(f"M{timezone.now():%Y}-")
+    assert report.reference.startswith(f"M{timezone.localdate():%Y}-")
     assert list(report.people.all()) == [person]
     assert report.violence_types.get().code == "physical"
     assert report.repeat_class == RepeatClass.FIRST
+
+
+def test_the_reference_carries_the_dutch_year(frozen: Any) -> None:
+    frozen(datetime(2027, 1, 1, 0, 30))  # 23:30 on 31 December in UTC
+    report = make_report(people=[PersonFactory()], received_at=timezone.now().astimezone(UTC))
+    assert report.reference == f"M2027-{report.pk:06d}"
 
 
 def test_repeat_and_during_involvement_as_cbs_counts() -> None:

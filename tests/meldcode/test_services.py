@@ -3,7 +3,8 @@ half-saved, the report without retyping, feedback, and the partner network."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +42,12 @@ pytestmark = pytest.mark.django_db
 
 def _fields(exc: pytest.ExceptionInfo[ValidationError]) -> set[str]:
     return set(exc.value.message_dict)
+
+
+def test_the_reference_carries_the_dutch_year(frozen: Any) -> None:
+    frozen(datetime(2027, 1, 1, 0, 30))  # 23:30 on 31 December in UTC
+    record = start(make_professional())
+    assert record.reference == f"MC2027-{record.pk:06d}"
 
 
 def test_a_record_is_opened_for_the_professionals_organisation() -> None:

@@ -130,7 +130,8 @@ def register_report(
             person_ids=[item.person.pk for item in involved], received_at=received_at
         ),
     )
-    report.reference = f"{'M' if kind == ReportKind.REPORT else 'A'}{received_at:%Y}-{report.pk:06d}"
+    year = timezone.localtime(received_at).year  # the Dutch year: 1 January 00:30 is not last year
+    report.reference = f"{'M' if kind == ReportKind.REPORT else 'A'}{year}-{report.pk:06d}"
     report.save(update_fields=["reference"])
     report.violence_types.add(*violence_types)
     ReportPerson.objects.bulk_create(

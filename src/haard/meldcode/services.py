@@ -221,7 +221,7 @@ def start_record(
         municipality=municipality,
         **fields,
     )
-    record.reference = f"MC{record.created_at:%Y}-{record.pk:06d}"
+    record.reference = f"MC{timezone.localtime(record.created_at):%Y}-{record.pk:06d}"
     record.save(update_fields=["reference"])
     for row in rows:
         row.record = record
