@@ -10,7 +10,7 @@ from django.urls import reverse
 from haard.accounts.models import OrganisationType
 from haard.audit.models import AccessLogEntry
 from haard.triage import services
-from haard.triage.models import AssessmentStatus, HandOver, HandOverStatus
+from haard.triage.models import AssessedReport, AssessmentStatus, HandOver, HandOverStatus, Instrument
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory
 from tests.triage.factories import (
@@ -197,7 +197,12 @@ def test_starting_an_assessment_from_the_report_page() -> None:
     household, people = family()
     from tests.intake.factories import make_report
 
-    report = make_report(actor=intake_worker(), people=people)  # no on_commit here: not yet taken in
+    # A report that no assessment took in: none could be opened while no instrument was active.
+    active = list(Instrument.objects.filter(active=True))
+    Instrument.objects.update(active=False)
+    report = make_report(actor=intake_worker(), people=people)
+    assert not AssessedReport.objects.filter(report=report).exists()
+    Instrument.objects.filter(pk__in=[i.pk for i in active]).update(active=True)
     first = assessor()
     client = _client(first)
     page = client.get(reverse("triage:report_clock", args=[report.pk]))

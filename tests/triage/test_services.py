@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from haard.accounts.models import OrganisationType
 from haard.cases.models import Case, CaseParticipant
-from haard.intake.models import ReportStatus
+from haard.intake.models import Report, ReportStatus
 from haard.triage import services
 from haard.triage.models import (
     AssessedReport,
@@ -90,22 +90,35 @@ def test_another_family_gets_its_own_assessment_and_a_routed_one_is_not_joined()
     assert later != assessment
 
 
-def test_the_report_signal_takes_a_new_report_into_the_assessment_on_commit(
+def test_the_report_signal_takes_a_new_report_into_the_assessment_in_its_own_transaction(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    """The pick-up is written with the report, not after its commit: a process that stops
+    between the two cannot leave a report that no assessment will ever hold."""
     household, people = family()
     _r, assessment = assessed_report(people=people, household=household)
-    # Only this app's callback runs here: other apps register their own on the same commit.
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks:  # not run
         report = make_report(actor=intake_worker(), people=people[:1])
-    mine = [c for c in callbacks if c.__module__ == "haard.triage.signals"]
-    assert len(mine) == 1
-    mine[0]()
-    assert AssessedReport.objects.get(report=report).assessment == assessment
-    with django_capture_on_commit_callbacks() as callbacks:
+        assert AssessedReport.objects.get(report=report).assessment == assessment
         advice = make_report(actor=intake_worker(), people=people[:1], kind="advice")
-    assert not [c for c in callbacks if c.__module__ == "haard.triage.signals"]
+    assert not [c for c in callbacks if c.__module__ in ("haard.triage.signals", "haard.cases.signals")]
     assert not AssessedReport.objects.filter(report=advice).exists()
+
+
+def test_a_pick_up_that_fails_is_undone_alone_and_the_report_is_kept(monkeypatch: Any, caplog: Any) -> None:
+    _h, people = family()
+
+    def fails_halfway(*, report: Any, team: Any = None) -> None:
+        Report.objects.filter(pk=report.pk).update(status=ReportStatus.IN_ASSESSMENT)
+        raise RuntimeError("the pick-up broke")
+
+    monkeypatch.setattr(services, "open_or_join", fails_halfway)
+    report = make_report(actor=intake_worker(), people=people[:1])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RECEIVED  # its half-done write is rolled back
+    assert list(report.people.all()) == people[:1]
+    assert not AssessedReport.objects.filter(report=report).exists()
+    assert f"Taking the report into an assessment failed for report {report.pk}" in caplog.text
 
 
 def test_answers_give_the_outcome_of_the_first_rule_that_holds() -> None:
