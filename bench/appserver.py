@@ -97,11 +97,14 @@ def production_env(database_url: str, var_dir: Path) -> dict[str, str]:
     }
 
 
-def setup_django(database_url: str, var_dir: Path) -> None:
-    """Set this process up as the setup environment and start Django."""
+def setup_django(database_url: str, var_dir: Path, *, tasks: str | None = None) -> None:
+    """Set this process up as the setup environment and start Django; `tasks="database"`
+    queues background work for a worker, as production does, instead of doing it at once."""
     for key in [k for k in os.environ if k.startswith("HAARD_")]:
         del os.environ[key]
     os.environ.update(setup_env(database_url, var_dir))
+    if tasks:
+        os.environ["HAARD_TASKS"] = tasks
     if str(SRC) not in sys.path:
         sys.path.insert(0, str(SRC))
     import django
