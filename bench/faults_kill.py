@@ -23,14 +23,23 @@ import. Each gets `migrate` and the small demo region (the same seed, so the sam
    nothing twice.
 
 2. App server killed during a PDF export. granian (production settings, 2 workers; see
-   `appserver.py`) serves the small region; the demo case manager signs in (password and
-   code) and asks for a case's safety plan PDF while an intake system sends reports through
-   the API from 4 threads. When the PDF request has been logged (the access-log entry is
-   written before the rendering starts) the whole process group gets SIGKILL. Then:
-   nothing half-written (every report has the two people and the violence type it was sent
-   with, including those whose answer was lost; no open transaction or lock; the access log
-   holds the print once), granian starts again, and the same session cookie, the PDF (a
-   whole PDF) and the API work at once. --pdf-runs repeats this.
+   `appserver.py`) serves the small region, with the worker beside it; the demo case manager
+   signs in (password and code) and asks for a case's safety plan PDF while an intake system
+   sends reports through the API from 4 threads. When the PDF request has been logged (the
+   access-log entry is written before the rendering starts) granian's whole process group
+   gets SIGKILL. Then: nothing half-written (once the worker has taken them in, every report
+   has the two people and the violence type it was sent with, including those whose answer
+   was lost; no open transaction or lock; the access log holds the print once), granian
+   starts again, and the same session cookie, the PDF (a whole PDF) and the API work at once.
+   --pdf-runs repeats this.
+
+3. Worker killed while it takes reports in. With the worker stopped, --take-in-reports
+   reports, each with two people new to the register, are sent through the API (answered at
+   once, their people kept to be linked). The worker starts, and gets SIGKILL when --kill-at
+   of them are taken in. Then: every report is taken in whole (both people linked, the people
+   registered, the report in an assessment) or not at all; no transaction or lock is left.
+   Then the documented restart (`manage.py resume_intake`, the worker again): every report
+   taken in once, two people each, each in one assessment, nobody registered twice.
 """
 
 from __future__ import annotations
@@ -213,18 +222,24 @@ def snapshot(url: str) -> dict[str, Any]:
 
 
 def leftovers(url: str) -> dict[str, int]:
-    """Sessions of the database still in a transaction, and locks still held (besides ours)."""
+    """Sessions of the database left in a transaction, and locks still held (besides ours).
+
+    A transaction counts as left when it has been idle for over a second: a live worker's
+    transactions last milliseconds, one of a killed process stays until PostgreSQL drops it.
+    Session locks (advisory) count on any idle session."""
     name = url.rsplit("/", 1)[1]
     with _connect(url) as conn:
         in_transaction = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
-            "AND state LIKE 'idle in transaction%%'",
+            "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = %s AND a.pid <> pg_backend_pid() "
+            "AND a.state LIKE 'idle in transaction%%' AND a.state_change < now() - interval '1 second'",
             (name,),
         ).fetchone()
         locks = conn.execute(
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE a.datname = %s AND l.pid <> pg_backend_pid() AND l.locktype IN ('relation', 'tuple', "
-            "'transactionid', 'advisory') AND l.mode <> 'AccessShareLock'",
+            "'transactionid', 'advisory') AND l.mode <> 'AccessShareLock' "
+            "AND ((a.state LIKE 'idle in transaction%%' AND a.state_change < now() - interval '1 second') "
+            "OR (a.state = 'idle' AND l.locktype = 'advisory'))",
             (name,),
         ).fetchone()
         return {
@@ -307,7 +322,7 @@ def kill_worker_during_import(
     worker.kill()
     killed_after = time.perf_counter() - started
     at_kill = batch_row(url, batch)
-    time.sleep(1)  # PostgreSQL notices the closed connection and rolls its transaction back
+    time.sleep(2)  # PostgreSQL notices the closed connection and rolls its transaction back
     left = leftovers(url)
     after_kill = snapshot(url)
     tasks_after_kill = task_statuses(url)
@@ -408,6 +423,10 @@ def kill_server_during_pdf(*, url: str, var_dir: Path, export: Path, runs: int) 
         env=env, port=appserver.free_port(), workers=2, threads=4, log_path=var_dir / "granian.log"
     )
     server.start()
+    # The worker runs beside the app server, as in production; it is not in granian's process
+    # group, so it takes in (links the new people of) the reports through the kills.
+    worker = appserver.Worker(env, var_dir / "worker-pdf.log")
+    worker.start()
     base = server.base_url
     browser = appserver.https_session()
     account = data["case_manager"]
@@ -478,7 +497,7 @@ def kill_server_during_pdf(*, url: str, var_dir: Path, export: Path, runs: int) 
             stop.set()
             for thread in writers:
                 thread.join(timeout=30)
-            time.sleep(1)
+            time.sleep(2)  # as above: a transaction left behind is then over a second old
             left = leftovers(url)
             when = "while it was still rendering" if still_rendering else "after it was answered"
             print(
@@ -529,12 +548,147 @@ def kill_server_during_pdf(*, url: str, var_dir: Path, export: Path, runs: int) 
             sent.clear()
     finally:
         server.stop()
+        worker.stop()
     return problems
 
 
+def waiting_to_be_taken_in(url: str) -> int:
+    with _connect(url) as conn:
+        row = conn.execute("SELECT count(DISTINCT report_id) FROM intake_givenperson").fetchone()
+        return int(row[0]) if row else 0
+
+
+# -- scenario 3: the worker while it takes reports in -------------------------------------------
+
+
+def kill_worker_during_take_in(
+    *, url: str, var_dir: Path, export: Path, reports: int, kill_at: float
+) -> list[str]:
+    import requests
+
+    problems: list[str] = []
+    data = run_helper("setup", url, var_dir, export=export, rows=10)
+    env = appserver.production_env(url, var_dir)
+    appserver.manage("collectstatic", "--noinput", env=env)
+    server = appserver.Granian(
+        env=env, port=appserver.free_port(), workers=2, threads=4, log_path=var_dir / "granian-take-in.log"
+    )
+    worker = appserver.Worker(env, var_dir / "worker-take-in.log")
+    server.start()
+    try:
+        api = {"Authorization": f"Bearer {data['token']}", **appserver.PROXY_HEADERS}
+        answers = []
+        for number in range(reports):
+            body = {
+                "kind": "report",
+                "source": "phone_line",
+                "municipality": data["municipality"],
+                "violence_types": ["physical"],
+                "narrative": f"take-in {number}",
+                "people": [
+                    {
+                        "role": "victim",
+                        "first_names": "Anna",
+                        "surname": f"Takein{number:03d}",
+                        "gender": "f",
+                    },
+                    {
+                        "role": "suspect",
+                        "first_names": "Bram",
+                        "surname": f"Takein{number:03d}",
+                        "gender": "m",
+                    },
+                ],
+            }
+            answer = requests.post(f"{server.base_url}/api/v1/reports/", json=body, headers=api, timeout=60)
+            answers.append(answer.status_code)
+        waiting = waiting_to_be_taken_in(url)
+        print(
+            f"  {reports} reports sent through the API with the worker stopped: answers "
+            f"{sorted(set(answers))}, {waiting} waiting to be taken in"
+        )
+        if set(answers) != {201} or waiting != reports:
+            problems.append(f"take-in: the reports were not all answered and queued ({waiting} waiting)")
+        target = reports - max(1, int(reports * kill_at))
+        started = time.perf_counter()
+        worker.start()
+        if not wait_for(lambda: waiting_to_be_taken_in(url) <= target, timeout=300, every=0.005):
+            problems.append("take-in: the worker never got going")
+        worker.kill()
+        killed_after = time.perf_counter() - started
+        time.sleep(2)
+        left = leftovers(url)
+        at_kill = take_in_state(url)
+        print(
+            f"  SIGKILL to the worker after {killed_after:.2f} s: {at_kill['taken_in']} reports taken in, "
+            f"{at_kill['waiting']} waiting, {at_kill['half']} half taken in; "
+            f"{at_kill['people']} people registered for {2 * at_kill['taken_in']} links; "
+            f"{at_kill['assessed']} taken into an assessment; {left}"
+        )
+        if at_kill["half"] or at_kill["people"] != 2 * at_kill["taken_in"]:
+            problems.append(f"take-in: not whole after the kill: {at_kill}")
+        if at_kill["assessed"] != at_kill["taken_in"]:
+            problems.append(f"take-in: reports taken in without an assessment after the kill: {at_kill}")
+        if any(left.values()):
+            problems.append(f"take-in: left behind after the kill: {left}")
+
+        appserver.manage("resume_intake", env=env)
+        worker.start()
+        finished = wait_for(lambda: waiting_to_be_taken_in(url) == 0, timeout=300, every=0.1)
+        time.sleep(1)
+        worker.stop()
+        final = take_in_state(url)
+        print(
+            f"  resume_intake and the worker started again: {final['taken_in']} taken in, {final['waiting']} "
+            f"waiting, {final['half']} half; {final['people']} people registered for {reports} reports; "
+            f"{final['assessed']} in an assessment, {final['assessed_twice']} twice; "
+            f"people linked twice {final['linked_twice']}; tasks {task_statuses(url)}"
+        )
+        if not finished or final != {
+            "taken_in": reports,
+            "waiting": 0,
+            "half": 0,
+            "people": 2 * reports,
+            "assessed": reports,
+            "assessed_twice": 0,
+            "linked_twice": 0,
+        }:
+            problems.append(f"take-in: after the restart {final}")
+    finally:
+        worker.stop()
+        server.stop()
+    return problems
+
+
+def take_in_state(url: str) -> dict[str, int]:
+    """The reports of scenario 3: taken in (both people linked), waiting (both still given),
+    half (anything else); the people registered for them, and their assessments."""
+    with _connect(url) as conn:
+        rows = conn.execute(
+            "SELECT r.id, (SELECT count(*) FROM intake_reportperson p WHERE p.report_id = r.id), "
+            "(SELECT count(*) FROM intake_givenperson g WHERE g.report_id = r.id), "
+            "(SELECT count(*) FROM triage_assessedreport a WHERE a.report_id = r.id), "
+            "(SELECT count(*) - count(DISTINCT p.person_id) FROM intake_reportperson p "
+            "WHERE p.report_id = r.id) "
+            "FROM intake_report r WHERE r.narrative LIKE 'take-in %%'"
+        ).fetchall()
+        people = conn.execute("SELECT count(*) FROM registry_person WHERE surname LIKE 'Takein%%'").fetchone()
+    return {
+        "taken_in": sum(1 for _id, linked, given, _a, _t in rows if (linked, given) == (2, 0)),
+        "waiting": sum(1 for _id, linked, given, _a, _t in rows if (linked, given) == (0, 2)),
+        "half": sum(1 for _id, linked, given, _a, _t in rows if (linked, given) not in ((2, 0), (0, 2))),
+        "people": int(people[0]) if people else 0,
+        "assessed": sum(1 for _id, _l, _g, assessed, _t in rows if assessed),
+        "assessed_twice": sum(1 for _id, _l, _g, assessed, _t in rows if assessed > 1),
+        "linked_twice": sum(1 for *_rest, twice in rows if twice),
+    }
+
+
 def check_reports(url: str, sent: list[tuple[str, int | str]], run: int) -> list[str]:
-    """Every report the intake system sent is whole or absent: two people, one violence type."""
+    """Every report the intake system sent is whole or absent once the worker has taken it in:
+    two people linked, one violence type."""
     markers = [marker for marker, _ in sent]
+    wait_for(lambda: waiting_to_be_taken_in(url) == 0, timeout=120, every=0.2)
     with _connect(url) as conn:
         rows = conn.execute(
             "SELECT r.narrative, (SELECT count(*) FROM intake_reportperson p WHERE p.report_id = r.id), "
@@ -576,7 +730,8 @@ def main() -> int:
         "--watch", type=float, default=600, help="seconds the restarted worker may take to finish the batch"
     )
     parser.add_argument("--pdf-runs", type=int, default=3)
-    parser.add_argument("--only", choices=["worker", "server"], default=None)
+    parser.add_argument("--take-in-reports", type=int, default=60, help="reports of the take-in scenario")
+    parser.add_argument("--only", choices=["worker", "server", "take-in"], default=None)
     parser.add_argument("--helper", choices=["setup", "upload"], help=argparse.SUPPRESS)
     parser.add_argument("--var-dir", help=argparse.SUPPRESS)
     parser.add_argument("--export", help=argparse.SUPPRESS)
@@ -622,6 +777,15 @@ def main() -> int:
                         watch=args.watch,
                         ref=ref,
                     )
+            if args.only in (None, "take-in"):
+                print("worker killed while it takes reports in:")
+                problems += kill_worker_during_take_in(
+                    url=url,
+                    var_dir=var_dir,
+                    export=export,
+                    reports=args.take_in_reports,
+                    kill_at=args.kill_at,
+                )
             if args.only in (None, "server"):
                 print("app server killed during a PDF export:")
                 problems += kill_server_during_pdf(
