@@ -21,7 +21,7 @@ from haard.accounts.models import Membership, Organisation, OrganisationType, Te
 from haard.cases.models import CaseMemberRole, CaseParticipant
 from haard.cases.services import open_case
 from haard.intake.models import InvolvementRole, Report, ReportKind, ReportPerson, ReportStatus
-from haard.registry.models import HouseholdMember
+from haard.registry.models import Household, HouseholdMember, Person
 from haard.triage import clock
 from haard.triage.instrument import Chosen, first_rule
 from haard.triage.models import (
@@ -89,6 +89,25 @@ def open_assessment_of_family(person_ids: list[int], household_ids: list[int]) -
     )
 
 
+def _lock_family(person_ids: list[int], household_ids: list[int]) -> None:
+    """Two reports about one family taken in at the same moment must not open two assessments:
+    the second waits here, until the first has committed the assessment it will join. The
+    people and households are locked in key order (FOR NO KEY UPDATE, which the foreign keys
+    of the report's own rows do not wait for), so two pick-ups cannot deadlock."""
+    list(
+        Person.objects.select_for_update(no_key=True)
+        .filter(pk__in=person_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
+    list(
+        Household.objects.select_for_update(no_key=True)
+        .filter(pk__in=household_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
 @transaction.atomic
 def open_or_join(*, report: Report, team: Team | None = None) -> Assessment:
     """The assessment of `report`: the one it is already in; else the not yet routed
@@ -105,6 +124,7 @@ def open_or_join(*, report: Report, team: Team | None = None) -> Assessment:
         HouseholdMember.objects.filter(person_id__in=person_ids).values_list("person_id", "household_id")
     )
     household_ids = sorted({hid for _pid, hid in memberships})
+    _lock_family(person_ids, household_ids)
     assessment = open_assessment_of_family(person_ids, household_ids)
     received = clock.received_on(report.received_at)
     if assessment is not None:
