@@ -66,6 +66,11 @@ def open_case(
     for _person, role in members:
         if role not in CaseMemberRole.values:
             raise ValueError(f"Unknown role in case: {role!r}.")
+    # Two processes asking for the family's case at the same moment (an assessment's route and
+    # a restraining order, say) must find one case: the second waits here until the first has
+    # committed the case it opened. FOR NO KEY UPDATE: rows that merely refer to the household
+    # do not block it.
+    list(Household.objects.select_for_update(no_key=True).filter(pk=household.pk).values_list("pk"))
     case = (
         Case.objects.select_for_update()
         .filter(household=household, status__in=[CaseStatus.OPEN, CaseStatus.MONITORING])
