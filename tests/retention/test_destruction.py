@@ -27,6 +27,7 @@ from haard.retention.models import (
     DestructionProposal,
     ItemOutcome,
     KeepGround,
+    PendingFileRemoval,
     ProposalKind,
     ProposalStatus,
     Tombstone,
@@ -127,6 +128,7 @@ def test_destruction_removes_the_personal_data_and_leaves_a_tombstone(
     ]:
         assert not model._base_manager.filter(pk=pk).exists(), model
     assert not stored.exists(stored_name)
+    assert not PendingFileRemoval.objects.exists()
     # The household stays with its one member left (the suspect, kept for the other report).
     assert list(f.household.memberships.values_list("person_id", flat=True)) == [f.suspect.pk]
     # The victim and the child had nothing else; the suspect is in a report still kept.
@@ -459,3 +461,36 @@ def test_addresses_still_used_are_kept(proposer: Any, decider: Any) -> None:
     services.decide(actor=decider, proposal=proposal, destroy=True, reason="Termijn")
     assert Address.objects.filter(pk=f.household.address_id).exists()
     assert Household.objects.filter(pk=neighbour.pk).exists()
+
+
+def test_a_file_whose_removal_was_lost_after_the_commit_is_removed_by_the_next_run(
+    proposer: Any, decider: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The destruction commits; the process stops before it removes the files (here: the
+    after-commit work never runs). The file is queued with the destruction, and the next
+    scheduled run removes it."""
+    f = vt_file()
+    stored, stored_name = f.attachment.file.storage, f.attachment.file.name
+    proposal = services.propose_due(actor=proposer)
+    assert proposal is not None
+    with django_capture_on_commit_callbacks(execute=False):
+        services.decide(actor=decider, proposal=proposal, destroy=True, reason="Bewaartermijn verstreken")
+    assert not Attachment._base_manager.filter(pk=f.attachment.pk).exists()
+    assert stored.exists(stored_name)
+    (pending,) = PendingFileRemoval.objects.all()
+    assert (pending.field, pending.name) == ("intake.Attachment.file", stored_name)
+
+    out = StringIO()
+    call_command("propose_destruction", stdout=out)
+    assert "1 removed now, 0 could not be removed yet" in out.getvalue()
+    assert not stored.exists(stored_name)
+    assert not PendingFileRemoval.objects.exists()
+
+
+def test_a_file_that_cannot_be_removed_stays_queued_and_counts_its_attempts(caplog: Any) -> None:
+    PendingFileRemoval.objects.create(field="intake.Nothing.file", name="attachments/1/abc")
+    assert destruction.remove_pending_files() == (0, 1)
+    assert destruction.remove_pending_files() == (0, 1)
+    assert PendingFileRemoval.objects.get().attempts == 2
+    assert "1 stored files of destroyed records could not be removed yet" in caplog.text
+    assert "attachments/1/abc" not in caplog.text  # logged by number only

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import models, router
 from django.db.models import Q, QuerySet
 from django.db.models.deletion import Collector
@@ -33,7 +34,7 @@ from haard.meldcode.models import MeldcodeRecord
 from haard.registry.models import Address, Household, HouseholdMember, Person, PersonMerge, PossibleMatch
 from haard.retention import files
 from haard.retention.files import Node, chunks
-from haard.retention.models import UnitType
+from haard.retention.models import PendingFileRemoval, UnitType
 from haard.shelter.models import Placement, Referral, WaitingListEntry
 from haard.triage.models import Assessment, HandOver
 
@@ -72,7 +73,12 @@ class Leftovers:
     people: set[int] = field(default_factory=set)
     households: set[int] = field(default_factory=set)
     addresses: set[int] = field(default_factory=set)
-    stored_files: list[tuple[Any, str]] = field(default_factory=list)
+    stored_files: list[tuple[str, str]] = field(default_factory=list)  # (file field, stored name)
+
+
+# The file fields whose files destruction removes ("app_label.Model.field").
+ATTACHMENT_FILE = f"{Attachment._meta.label}.file"
+IMPORT_FILE = f"{ImportBatch._meta.label}.file"
 
 
 def delete_rows(queryset: QuerySet[Any], removal: Removal) -> None:
@@ -138,9 +144,8 @@ def destroy_file(members: Iterable[Node], leftovers: Leftovers) -> Removal:
     leftovers.addresses |= _values(Report, "pk", reports, "incident_address_id")
     leftovers.addresses |= _values(PoliceIncident, "pk", ids["incident"], "address_id")
     leftovers.addresses |= _values(RestrainingOrder, "pk", orders, "address_id")
-    storage = Attachment._meta.get_field("file").storage
     leftovers.stored_files.extend(
-        (storage, name) for name in _values(Attachment, "report_id", reports, "file")
+        (ATTACHMENT_FILE, name) for name in _values(Attachment, "report_id", reports, "file") if name
     )
 
     # Records that point at others (PROTECT) go before what they point at.
@@ -186,7 +191,7 @@ def destroy_import_file(pk: int, leftovers: Leftovers) -> Removal:
     batch = ImportBatch._base_manager.get(pk=pk)
     delete_rows(ImportRowError._base_manager.filter(batch_id=pk), removal)
     if batch.file and batch.file.name:
-        leftovers.stored_files.append((batch.file.storage, batch.file.name))
+        leftovers.stored_files.append((IMPORT_FILE, batch.file.name))
     ImportBatch._base_manager.filter(pk=pk).update(file="", file_name=f"import-{pk}")
     removal.changed[ImportBatch._meta.label] += 1
     return removal
@@ -252,14 +257,37 @@ def destroy_remainder(leftovers: Leftovers) -> Removal:
     return removal
 
 
-def remove_stored_files(stored: list[tuple[Any, str]]) -> None:
-    """Remove the files of destroyed records from storage (after the commit). A file that
-    cannot be removed is logged by number only, never by name."""
-    failures = 0
-    for storage, name in stored:
+def queue_file_removals(stored: list[tuple[str, str]]) -> list[int]:
+    """Queue the stored files of destroyed records for removal, in the destruction's own
+    transaction (see `PendingFileRemoval`); the ids of the queued rows."""
+    queued = PendingFileRemoval.objects.bulk_create(
+        [PendingFileRemoval(field=label, name=name) for label, name in stored]
+    )
+    return [row.pk for row in queued]
+
+
+def _storage_of(label: str) -> Any:
+    app_label, model_name, field_name = label.split(".")
+    return apps.get_model(app_label, model_name)._meta.get_field(field_name).storage
+
+
+def remove_pending_files(ids: Iterable[int] | None = None) -> tuple[int, int]:
+    """Remove queued files from storage (those of `ids`, or all): a removed file's row goes,
+    a file that cannot be removed keeps its row for the next try and is logged by number
+    only, never by name. (removed, still pending)."""
+    pending = PendingFileRemoval.objects.order_by("pk")
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    removed = failed = 0
+    for row in pending:
         try:
-            storage.delete(name)
-        except OSError:
-            failures += 1
-    if failures:
-        logger.warning("retention: %s stored files of destroyed records could not be removed", failures)
+            _storage_of(row.field).delete(row.name)
+        except (OSError, LookupError):
+            failed += 1
+            PendingFileRemoval.objects.filter(pk=row.pk).update(attempts=models.F("attempts") + 1)
+            continue
+        row.delete()
+        removed += 1
+    if failed:
+        logger.warning("retention: %s stored files of destroyed records could not be removed yet", failed)
+    return removed, failed

@@ -40,7 +40,7 @@ class Execution:
     items: dict[int, ItemResult]
     people: dict[int, destruction.Removal]
     remainder: destruction.Removal
-    stored_files: list[tuple[Any, str]]
+    stored_files: list[tuple[str, str]]  # (file field, stored name)
 
     def total(self) -> destruction.Removal:
         total = destruction.Removal()

@@ -387,3 +387,25 @@ class AccessLogTombstone(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"access log purge {self.purge_id}"
+
+
+class PendingFileRemoval(models.Model):
+    """A stored file of a destroyed record, queued in the transaction that destroys the record
+    and removed after its commit. A row that stays (the process stopped after the commit, the
+    storage refused) is tried again by `manage.py propose_destruction`, so a file never
+    outlives its record for longer than one scheduled run. The name is the storage's (a
+    checksum), never the uploaded one: nothing here is personal data."""
+
+    field = models.CharField(_("file field"), max_length=100)  # "intake.Attachment.file"
+    name = models.CharField(_("stored name"), max_length=300)
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("file to remove")
+        verbose_name_plural = _("files to remove")
+        ordering = ["queued_at", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.name}"

@@ -204,7 +204,8 @@ def decide(
         carried = execution.carry_out(proposal, today)
         execution.write_tombstones(proposal, carried, actor, now)
         proposal.status, proposal.destroyed_at = ProposalStatus.DESTROYED, now
-        transaction.on_commit(partial(destruction.remove_stored_files, carried.stored_files))
+        queued = destruction.queue_file_removals(carried.stored_files)
+        transaction.on_commit(partial(destruction.remove_pending_files, queued))
         outcomes = {result.outcome for result in carried.items.values()}
         outcome = (
             RequestOutcome.GRANTED

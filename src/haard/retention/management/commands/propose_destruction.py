@@ -1,6 +1,8 @@
 """The periodic proposal run: propose for destruction every record whose retention period has
 ended, with a dry run of it. Run it from a scheduler (monthly, say); running it again proposes
-nothing twice. It never destroys: a privacy officer decides on the proposal in haard."""
+nothing twice. It never destroys: a privacy officer decides on the proposal in haard. It first
+removes the stored files of records destroyed earlier that could not be removed then
+(`PendingFileRemoval`)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from haard.retention import files, services
+from haard.retention import destruction, files, services
 
 
 class Command(BaseCommand):
@@ -34,6 +36,12 @@ class Command(BaseCommand):
             for unit_type, n in sorted(counts.items()):
                 self.stdout.write(f"  {unit_type}: {n}")
             return
+        removed, pending = destruction.remove_pending_files()
+        if removed or pending:
+            self.stdout.write(
+                f"Stored files of destroyed records: {removed} removed now, "
+                f"{pending} could not be removed yet."
+            )
         proposal = services.propose_due(actor=None, today=today)
         if proposal is None:
             self.stdout.write("Nothing new is due for destruction.")
