@@ -42,6 +42,7 @@ from haard.cases.models import (
 )
 from haard.core import region_settings
 from haard.core.calendar import is_working_day
+from haard.core.locks import lock_rows
 from haard.core.models import Municipality
 from haard.registry.models import Household, Person
 
@@ -68,9 +69,8 @@ def open_case(
             raise ValueError(f"Unknown role in case: {role!r}.")
     # Two processes asking for the family's case at the same moment (an assessment's route and
     # a restraining order, say) must find one case: the second waits here until the first has
-    # committed the case it opened. FOR NO KEY UPDATE: rows that merely refer to the household
-    # do not block it.
-    list(Household.objects.select_for_update(no_key=True).filter(pk=household.pk).values_list("pk"))
+    # committed the case it opened.
+    lock_rows(Household, [household.pk])
     case = (
         Case.objects.select_for_update()
         .filter(household=household, status__in=[CaseStatus.OPEN, CaseStatus.MONITORING])

@@ -20,6 +20,7 @@ from haard.accounts.access import has_capability
 from haard.accounts.models import Membership, Organisation, OrganisationType, Team, User
 from haard.cases.models import CaseMemberRole, CaseParticipant
 from haard.cases.services import open_case
+from haard.core.locks import lock_rows
 from haard.intake.models import InvolvementRole, Report, ReportKind, ReportPerson, ReportStatus
 from haard.registry.models import Household, HouseholdMember, Person
 from haard.triage import clock
@@ -91,21 +92,10 @@ def open_assessment_of_family(person_ids: list[int], household_ids: list[int]) -
 
 def _lock_family(person_ids: list[int], household_ids: list[int]) -> None:
     """Two reports about one family taken in at the same moment must not open two assessments:
-    the second waits here, until the first has committed the assessment it will join. The
-    people and households are locked in key order (FOR NO KEY UPDATE, which the foreign keys
-    of the report's own rows do not wait for), so two pick-ups cannot deadlock."""
-    list(
-        Person.objects.select_for_update(no_key=True)
-        .filter(pk__in=person_ids)
-        .order_by("pk")
-        .values_list("pk")
-    )
-    list(
-        Household.objects.select_for_update(no_key=True)
-        .filter(pk__in=household_ids)
-        .order_by("pk")
-        .values_list("pk")
-    )
+    the second waits here, until the first has committed the assessment it will join. People
+    before households, each in key order, so that two pick-ups cannot deadlock."""
+    lock_rows(Person, person_ids)
+    lock_rows(Household, household_ids)
 
 
 @transaction.atomic
